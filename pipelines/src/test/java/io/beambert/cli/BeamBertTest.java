@@ -1,0 +1,38 @@
+package io.beambert.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class BeamBertTest {
+
+  @Test
+  void unknownSubcommandIsAUsageError() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = BeamBert.run(new String[] {"frobnicate"}, new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(BeamBert.EXIT_USAGE, status);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown subcommand 'frobnicate'"));
+  }
+
+  @Test
+  void noArgumentsPrintsUsageAndFails() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = BeamBert.run(new String[0], new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(BeamBert.EXIT_USAGE, status);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage: beambert SUBCOMMAND"));
+  }
+
+  @Test
+  void userFacingCauseSkipsRunnerWrappers() {
+    IOException io = new IOException("no file matches /x/*.txt");
+    RuntimeException wrapper = new RuntimeException("pipeline failed", new RuntimeException(io));
+    assertSame(io, BeamBert.userFacingCause(wrapper));
+    assertEquals(null, BeamBert.userFacingCause(new IllegalStateException("bug")));
+  }
+}
