@@ -1,0 +1,154 @@
+package io.beambert.instances.distributed;
+
+import io.beambert.instances.InstanceMaker;
+import io.beambert.instances.InstanceOptions;
+import io.beambert.instances.InstanceStore;
+import io.beambert.instances.InstanceVocab;
+import io.beambert.instances.NextSentencePairer;
+import io.beambert.instances.PartnerDocuments;
+import io.beambert.instances.TrainingInstance;
+import io.beambert.random.PythonRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Generates the instances of one pool of documents for the distributed mode: every document and
+ * pass on its own random stream, random-next partners drawn from the pool, and the pool's
+ * instances emitted in a seeded shuffled order.
+ *
+ * <p>For document {@code d} (id {@code id}) and pass {@code p}, the stream is {@code
+ * PythonRandom.forKey(randomSeed, id, p, STEP_INSTANCES)}; it drives the reference's own packing,
+ * pairing, truncation and masking ({@link InstanceMaker}), with one difference: C3 (the random
+ * document) is {@code randint(0, poolSize - 1)} over the pool (sorted by id), with the reference's
+ * ten retries to avoid the document itself. A one-document pool therefore behaves as the reference
+ * does on a one-document corpus (the document is its own partner). No draw depends on the order in
+ * which documents arrive, on bundling, on worker count or on retries; the pool's content (sorted by
+ * id) decides everything.
+ *
+ * <p>The pool's instances are kept in an {@link InstanceStore} (about 330 bytes each with the
+ * defaults) and emitted in the order of a permutation shuffled with {@code
+ * PythonRandom.forKey(randomSeed, "pool " + poolKey, 0, STEP_SHUFFLE)}, so a document's instances
+ * are not contiguous in the output. A document whose generation throws is reported to {@code
+ * failures} and contributes no instance; the others go on.
+ *
+ * <p>Immutable; one call's state lives in the call.
+ *
+ * <pre>{@code
+ * PoolGenerator g = new PoolGenerator(InstanceOptions.defaults(), vocab);
+ * g.generate(sortedIds, documents, "3-of-8", instance -> writer.write(instance), failures::add);
+ * }</pre>
+ */
+public final class PoolGenerator {
+  /** Stream step of instance generation. */
+  public static final int STEP_INSTANCES = 0;
+
+  /** Stream step of the pool's output shuffle. */
+  public static final int STEP_SHUFFLE = 1;
+
+  private final InstanceOptions options;
+  private final InstanceVocab vocab;
+  private final InstanceMaker maker;
+
+  /** A generator for these options and vocabulary. */
+  public PoolGenerator(InstanceOptions options, InstanceVocab vocab) {
+    this.options = options;
+    this.vocab = vocab;
+    this.maker = new InstanceMaker(options, vocab);
+  }
+
+  /** A document whose instances could not be generated. */
+  public static final class Failure {
+    private final int index;
+    private final RuntimeException cause;
+
+    Failure(int index, RuntimeException cause) {
+      this.index = index;
+      this.cause = cause;
+    }
+
+    /** Index of the document in the pool. */
+    public int index() {
+      return index;
+    }
+
+    /** What went wrong. */
+    public RuntimeException cause() {
+      return cause;
+    }
+  }
+
+  /**
+   * Generates all passes of all documents of the pool and emits the instances in the pool's
+   * shuffled order.
+   *
+   * @param ids document ids in ascending order (equal ids allowed: identical documents)
+   * @param documents the documents in the same order: non-empty sentences of ids, at least one
+   * @param poolKey names the pool (e.g. {@code "3-of-8"}); seeds the output shuffle
+   * @param sink receives the instances
+   * @param failures receives documents whose generation threw
+   * @return the number of instances emitted
+   * @throws IllegalArgumentException when ids are not ascending or a document is empty
+   */
+  public int generate(
+      List<String> ids,
+      List<int[][]> documents,
+      String poolKey,
+      Consumer<TrainingInstance> sink,
+      Consumer<Failure> failures) {
+    check(ids, documents);
+    InstanceStore store = new InstanceStore(vocab.size(), options.maxSeqLength());
+    List<TrainingInstance> pending = new ArrayList<>();
+    int poolSize = documents.size();
+    for (int d = 0; d < poolSize; d++) {
+      final int current = d;
+      PartnerDocuments partners =
+          rng -> documents.get(NextSentencePairer.drawPartnerIndex(rng, poolSize, current));
+      pending.clear();
+      try {
+        for (int pass = 0; pass < options.dupeFactor(); pass++) {
+          PythonRandom rng =
+              PythonRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
+          maker.createInstances(documents.get(d), partners, rng, pending::add);
+        }
+      } catch (RuntimeException e) {
+        failures.accept(new Failure(d, e));
+        continue;
+      }
+      for (TrainingInstance instance : pending) {
+        store.add(instance);
+      }
+    }
+    int[] order = new int[store.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    PythonRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
+    for (int index : order) {
+      sink.accept(store.get(index));
+    }
+    return order.length;
+  }
+
+  private static void check(List<String> ids, List<int[][]> documents) {
+    if (ids.size() != documents.size()) {
+      throw new IllegalArgumentException(
+          ids.size() + " ids but " + documents.size() + " documents");
+    }
+    for (int d = 0; d < ids.size(); d++) {
+      if (d > 0 && ids.get(d - 1).compareTo(ids.get(d)) > 0) {
+        throw new IllegalArgumentException(
+            "ids must be ascending: " + ids.get(d - 1) + " before " + ids.get(d));
+      }
+      int[][] doc = documents.get(d);
+      if (doc.length == 0) {
+        throw new IllegalArgumentException("document " + ids.get(d) + " has no sentences");
+      }
+      for (int[] sentence : doc) {
+        if (sentence.length == 0) {
+          throw new IllegalArgumentException("document " + ids.get(d) + " has an empty sentence");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package io.beambert.instances.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beambert.instances.InstanceEncoder;
+import io.beambert.instances.InstanceMaker;
+import io.beambert.instances.InstanceOptions;
+import io.beambert.instances.InstanceVocab;
+import io.beambert.instances.NextSentencePairer;
+import io.beambert.instances.ReferenceGenerator;
+import io.beambert.instances.TrainingInstance;
+import io.beambert.random.PythonRandom;
+import io.beambert.schemas.PretrainingInstance;
+import io.beambert.testing.Shared;
+import io.beambert.text.BertTokenizer;
+import io.beambert.text.Vocab;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.junit.jupiter.api.Test;
+
+class PoolGeneratorTest {
+
+  /** A document with its content id. */
+  record Doc(String id, int[][] tokens) {}
+
+  static List<Doc> docs(List<List<String>> raw, BertTokenizer tokenizer) {
+    List<Doc> out = new ArrayList<>();
+    for (List<String> sentences : raw) {
+      List<int[][]> t = TestCorpus.tokenize(List.of(sentences), tokenizer);
+      if (!t.isEmpty()) {
+        out.add(new Doc(ContentId.of(sentences), t.get(0)));
+      }
+    }
+    return out;
+  }
+
+  /** What the distributed mode computes: pools by id, each sorted by id, then concatenated. */
+  static List<TrainingInstance> distributed(
+      List<Doc> docs, int pools, InstanceOptions options, InstanceVocab vocab) {
+    Map<Integer, List<Doc>> byPool = new TreeMap<>();
+    for (Doc d : docs) {
+      byPool.computeIfAbsent(ContentId.pool(d.id(), pools), k -> new ArrayList<>()).add(d);
+    }
+    PoolGenerator generator = new PoolGenerator(options, vocab);
+    List<TrainingInstance> out = new ArrayList<>();
+    for (Map.Entry<Integer, List<Doc>> e : byPool.entrySet()) {
+      List<Doc> pool = new ArrayList<>(e.getValue());
+      pool.sort((a, b) -> a.id().compareTo(b.id()));
+      List<String> ids = new ArrayList<>();
+      List<int[][]> tokens = new ArrayList<>();
+      for (Doc d : pool) {
+        ids.add(d.id());
+        tokens.add(d.tokens());
+      }
+      generator.generate(
+          ids, tokens, e.getKey() + "-of-" + pools, out::add,
+          f -> {
+            throw f.cause();
+          });
+    }
+    return out;
+  }
+
+  static InstanceStats stats(List<TrainingInstance> instances, InstanceOptions o) throws IOException {
+    InstanceStats s = new InstanceStats(InstanceStatsTest.vocab());
+    for (TrainingInstance i : instances) {
+      s.add(InstanceEncoder.toAvro(i, o.maxSeqLength(), o.maxPredictionsPerSeq()));
+    }
+    return s;
+  }
+
+  static InstanceVocab instanceVocab(Vocab vocab) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < vocab.size(); i++) {
+      lines.add(vocab.tokenAt(i));
+    }
+    return InstanceVocab.fromTokens(lines);
+  }
+
+  @Test
+  void encoderWritesTheBytesOfAvrosDatumWriter() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    List<int[][]> docs =
+        TestCorpus.tokenize(
+            TestCorpus.documents(Shared.path("golden/sample_text.txt")),
+            new BertTokenizer(vocab, true));
+    for (InstanceOptions o :
+        List.of(
+            InstanceOptions.builder().dupeFactor(2).build(),
+            InstanceOptions.builder().dupeFactor(1).maxSeqLength(32).maxPredictionsPerSeq(5).build())) {
+      List<TrainingInstance> instances =
+          new ReferenceGenerator(o, instanceVocab(vocab)).generateAll(docs);
+      AvroInstanceEncoder fast = new AvroInstanceEncoder(o.maxSeqLength(), o.maxPredictionsPerSeq());
+      SpecificDatumWriter<PretrainingInstance> writer =
+          new SpecificDatumWriter<>(PretrainingInstance.class);
+      BinaryEncoder enc = null;
+      for (TrainingInstance i : instances) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        enc = EncoderFactory.get().binaryEncoder(bytes, enc);
+        writer.write(InstanceEncoder.toAvro(i, o.maxSeqLength(), o.maxPredictionsPerSeq()), enc);
+        enc.flush();
+        int n = fast.encode(i);
+        assertArrayEquals(bytes.toByteArray(), Arrays.copyOf(fast.buffer(), n));
+      }
+      assertTrue(instances.size() > 10);
+    }
+  }
+
+  @Test
+  void sameDocumentsInAnyOrderGiveTheSameInstances() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    List<Doc> docs = docs(TestCorpus.recombined(300, 5), new BertTokenizer(vocab, true));
+    InstanceOptions o = InstanceOptions.builder().dupeFactor(2).build();
+    InstanceVocab iv = instanceVocab(vocab);
+    List<TrainingInstance> a = distributed(docs, 3, o, iv);
+    List<Doc> shuffled = new ArrayList<>(docs);
+    Collections.shuffle(shuffled, new Random(9));
+    List<TrainingInstance> b = distributed(shuffled, 3, o, iv);
+    assertEquals(a, b); // per-pool order too, since pools are sorted by id
+    List<TrainingInstance> otherSeed =
+        distributed(docs, 3, o.toBuilder().randomSeed(1).build(), iv);
+    assertNotEquals(stats(a, o).digestMultiset(), stats(otherSeed, o).digestMultiset());
+  }
+
+  @Test
+  void oneDocumentPoolPairsTheDocumentWithItselfLikeTheReference() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    InstanceVocab iv = instanceVocab(vocab);
+    List<Doc> docs =
+        docs(TestCorpus.recombined(1, 11), new BertTokenizer(vocab, true));
+    InstanceOptions o = InstanceOptions.builder().dupeFactor(3).build();
+    List<TrainingInstance> got = distributed(docs, 1, o, iv);
+    // Expected: each pass on its own stream, partners drawn over a one-document corpus.
+    InstanceMaker maker = new InstanceMaker(o, iv);
+    List<TrainingInstance> expected = new ArrayList<>();
+    List<int[][]> corpus = new ArrayList<>();
+    corpus.add(docs.get(0).tokens());
+    for (int pass = 0; pass < 3; pass++) {
+      maker.createInstances(
+          corpus.get(0),
+          NextSentencePairer.referencePartners(corpus, 0),
+          PythonRandom.forKey(o.randomSeed(), docs.get(0).id(), pass, PoolGenerator.STEP_INSTANCES),
+          expected::add);
+    }
+    assertEquals(stats(expected, o).digestMultiset(), stats(got, o).digestMultiset());
+    assertNotEquals(stats(expected, o).digestOrdered(), stats(got, o).digestOrdered());
+  }
+
+  @Test
+  void rejectsUnsortedIds() {
+    PoolGenerator g =
+        new PoolGenerator(
+            InstanceOptions.defaults(),
+            InstanceVocab.fromTokens(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a")));
+    int[][] doc = {{5, 5}};
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> g.generate(List.of("b", "a"), Arrays.<int[][]>asList(doc, doc), "0", i -> {}, f -> {}));
+  }
+
+  @Test
+  void contentIdIgnoresOriginAndPoolIsInRange() {
+    String id = ContentId.of(List.of("One sentence.", "Two."));
+    assertEquals(id, ContentId.of(List.of("One sentence.", "Two.")));
+    assertNotEquals(id, ContentId.of(List.of("One sentence.Two.")));
+    assertEquals(32, id.length());
+    for (int pools : new int[] {1, 2, 7, 1000}) {
+      int p = ContentId.pool(id, pools);
+      assertTrue(p >= 0 && p < pools);
+    }
+  }
+}
