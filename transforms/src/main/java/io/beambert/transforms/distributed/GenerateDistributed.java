@@ -1,0 +1,667 @@
+package io.beambert.transforms.distributed;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beambert.instances.InstanceOptions;
+import io.beambert.instances.InstanceVocab;
+import io.beambert.instances.distributed.AvroInstanceEncoder;
+import io.beambert.instances.distributed.ContentId;
+import io.beambert.instances.distributed.PoolGenerator;
+import io.beambert.schemas.PretrainingInstance;
+import io.beambert.text.BertTokenizer;
+import io.beambert.text.Vocab;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.MapCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The distributed mode of pretraining-data generation: documents in, Avro shards, dead letters and
+ * {@code _metadata.json} out, with one shuffle of tokenized-size data and none of the instances.
+ *
+ * <p>Input: {@code KV<contentId, text>} documents ({@link ReadDocuments}). Steps:
+ *
+ * <ol>
+ *   <li>count the documents; the number of pools (and shards) is {@code numShards} when set, else
+ *       {@code ceil(documents / nspPoolSize)};
+ *   <li>key each document by its pool, {@link ContentId#pool}, and group;
+ *   <li>per pool (documents sorted by id): tokenize, generate with {@link PoolGenerator} (each
+ *       document and pass on its own stream, random-next partners from the pool, the pool's
+ *       instances shuffled), and write them straight to the pool's shard under a temporary name,
+ *       with an Avro sync marker derived from the run key and the shard, so a rerun writes the
+ *       same bytes;
+ *   <li>once every pool is written: write empty shards for pools without documents, rename the
+ *       temporary shards, and write {@code _metadata.json} last.
+ * </ol>
+ *
+ * <p>Output: one element, the run's counts by name ({@code documents_read}, {@code
+ * documents_used}, {@code documents_empty}, {@code documents_dead_lettered}, {@code instances},
+ * {@code shards}, ...). Guarantees: the multiset of instances depends only on the documents'
+ * contents and the options, not on file order, bundling, worker count, retries or runner; a rerun
+ * gives byte-identical shards. Memory: a worker holds one pool at a time (its texts, tokens and
+ * instances, about 330 bytes each with the defaults).
+ *
+ * <p>Failures: a document with a sentence longer than {@code maxSentenceBytes} (UTF-8) or whose
+ * tokenization or generation throws goes to {@code OUTPUT/_dead_letter/part-SSSSS-of-NNNNN.jsonl}
+ * (one JSON object per line: id, step, reason, text) and the run goes on; documents_read =
+ * documents_used + documents_empty + documents_dead_lettered. Metrics (namespace {@value
+ * #METRICS}): the counters above and distribution {@code pool_documents}.
+ *
+ * <pre>{@code
+ * pipeline
+ *     .apply(ReadDocuments.from("corpus/*.txt"))
+ *     .apply(GenerateDistributed.to("out/shards", vocabLines).withOptions(InstanceOptions.defaults()));
+ * }</pre>
+ */
+public final class GenerateDistributed
+    extends PTransform<PCollection<KV<String, String>>, PCollection<Map<String, Long>>> {
+
+  /** Namespace of this transform's metrics. */
+  public static final String METRICS = "beambert.distributed";
+
+  /** Default pool size: see the class comment of {@link PoolGenerator} and BENCHMARKS.md. */
+  public static final int DEFAULT_NSP_POOL_SIZE = 1000;
+
+  /** Default limit on one sentence's UTF-8 bytes. */
+  public static final int DEFAULT_MAX_SENTENCE_BYTES = 10_000_000;
+
+  private static final String[] COUNT_NAMES = {
+    "instances", "documents_used", "documents_empty", "documents_dead_lettered", "sentences",
+    "tokens"
+  };
+
+  private final Config config;
+
+  private GenerateDistributed(Config config) {
+    this.config = config;
+  }
+
+  /** Settings, immutable. */
+  static final class Config implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    String outputDir;
+    ArrayList<String> vocabLines;
+    boolean doLowerCase = true;
+    InstanceOptions options = InstanceOptions.defaults();
+    int numShards;
+    int nspPoolSize = DEFAULT_NSP_POOL_SIZE;
+    int maxSentenceBytes = DEFAULT_MAX_SENTENCE_BYTES;
+    String codec = "deflate-1";
+    String runKey = "";
+    String metadataOptionsJson = "{}";
+    String vocabSha256 = "";
+
+    Config copy() {
+      Config c = new Config();
+      c.outputDir = outputDir;
+      c.vocabLines = vocabLines;
+      c.doLowerCase = doLowerCase;
+      c.options = options;
+      c.numShards = numShards;
+      c.nspPoolSize = nspPoolSize;
+      c.maxSentenceBytes = maxSentenceBytes;
+      c.codec = codec;
+      c.runKey = runKey;
+      c.metadataOptionsJson = metadataOptionsJson;
+      c.vocabSha256 = vocabSha256;
+      return c;
+    }
+  }
+
+  /**
+   * Writes to {@code outputDir} (any Beam file system) with the vocabulary given as its file's
+   * lines (line index = id). The directory should be prepared by the caller (empty, or cleared
+   * for overwriting).
+   */
+  public static GenerateDistributed to(String outputDir, List<String> vocabLines) {
+    if (outputDir == null || outputDir.isEmpty()) {
+      throw new IllegalArgumentException("outputDir must be non-empty");
+    }
+    Config c = new Config();
+    c.outputDir = outputDir;
+    c.vocabLines = new ArrayList<>(vocabLines);
+    InstanceVocab.fromTokens(c.vocabLines); // fails early, naming what is missing
+    return new GenerateDistributed(c);
+  }
+
+  /** Instance options (reference defaults). */
+  public GenerateDistributed withOptions(InstanceOptions options) {
+    Config c = config.copy();
+    c.options = options;
+    return new GenerateDistributed(c);
+  }
+
+  /** Lower-case and strip accents before WordPiece (default true). */
+  public GenerateDistributed withLowerCase(boolean doLowerCase) {
+    Config c = config.copy();
+    c.doLowerCase = doLowerCase;
+    return new GenerateDistributed(c);
+  }
+
+  /** Fixed number of pools and shards (default 0: {@code ceil(documents / nspPoolSize)}); &ge; 0. */
+  public GenerateDistributed withNumShards(int numShards) {
+    if (numShards < 0) {
+      throw new IllegalArgumentException("numShards must be >= 0 (0: derived), got " + numShards);
+    }
+    Config c = config.copy();
+    c.numShards = numShards;
+    return new GenerateDistributed(c);
+  }
+
+  /** Documents per random-next pool (default {@value #DEFAULT_NSP_POOL_SIZE}); &ge; 1. */
+  public GenerateDistributed withNspPoolSize(int nspPoolSize) {
+    if (nspPoolSize < 1) {
+      throw new IllegalArgumentException("nspPoolSize must be at least 1, got " + nspPoolSize);
+    }
+    Config c = config.copy();
+    c.nspPoolSize = nspPoolSize;
+    return new GenerateDistributed(c);
+  }
+
+  /** Longest sentence in UTF-8 bytes (default 10,000,000); longer ones dead-letter their document. */
+  public GenerateDistributed withMaxSentenceBytes(int maxSentenceBytes) {
+    if (maxSentenceBytes < 1) {
+      throw new IllegalArgumentException("maxSentenceBytes must be positive, got " + maxSentenceBytes);
+    }
+    Config c = config.copy();
+    c.maxSentenceBytes = maxSentenceBytes;
+    return new GenerateDistributed(c);
+  }
+
+  /**
+   * Avro codec of the shards: {@code null}, {@code deflate-N} (N in 1..9), {@code snappy}, {@code
+   * zstandard} (default {@code deflate-1}).
+   */
+  public GenerateDistributed withCodec(String codec) {
+    codecFactory(codec); // validates
+    Config c = config.copy();
+    c.codec = codec;
+    return new GenerateDistributed(c);
+  }
+
+  /**
+   * Run description for {@code _metadata.json}: the options as a JSON object, the vocabulary's
+   * SHA-256, and a run key (text naming everything that decides the content) that seeds the Avro
+   * sync markers.
+   */
+  public GenerateDistributed withRunDescription(
+      String optionsJson, String vocabSha256, String runKey) {
+    Config c = config.copy();
+    c.metadataOptionsJson = optionsJson;
+    c.vocabSha256 = vocabSha256;
+    c.runKey = runKey;
+    return new GenerateDistributed(c);
+  }
+
+  static CodecFactory codecFactory(String codec) {
+    String c = codec.toLowerCase(Locale.ROOT);
+    if (c.startsWith("deflate-")) {
+      int level;
+      try {
+        level = Integer.parseInt(c.substring("deflate-".length()));
+      } catch (NumberFormatException e) {
+        level = -1;
+      }
+      if (level < 1 || level > 9) {
+        throw new IllegalArgumentException("codec deflate-N needs N in 1..9, got " + codec);
+      }
+      return CodecFactory.deflateCodec(level);
+    }
+    switch (c) {
+      case "null":
+      case "snappy":
+      case "zstandard":
+      case "deflate":
+        return CodecFactory.fromString(c);
+      default:
+        throw new IllegalArgumentException(
+            "codec must be null, deflate-N, snappy or zstandard, got " + codec);
+    }
+  }
+
+  @Override
+  public PCollection<Map<String, Long>> expand(PCollection<KV<String, String>> documents) {
+    PCollection<Long> documentCount = documents.apply("CountDocuments", Count.globally());
+    PCollectionView<Long> documentsRead = documentCount.apply("DocumentsRead", View.asSingleton());
+    int fixed = config.numShards;
+    int poolSize = config.nspPoolSize;
+    PCollectionView<Integer> pools =
+        documentCount
+            .apply(
+                "NumberOfPools",
+                MapElements.into(TypeDescriptors.integers())
+                    .via(n -> numberOfPools(n, fixed, poolSize)))
+            .apply("PoolsView", View.asSingleton());
+    PCollection<KV<Integer, List<Long>>> written =
+        documents
+            .apply("KeyByPool", ParDo.of(new KeyByPoolFn(pools)).withSideInputs(pools))
+            .setCoder(
+                KvCoder.of(
+                    KvCoder.of(VarIntCoder.of(), VarIntCoder.of()),
+                    KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+            .apply("GroupPools", GroupByKey.create())
+            .apply("GenerateAndWritePools", ParDo.of(new PoolFn(config)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(VarLongCoder.of())));
+    return written
+        .apply("CollectPoolCounts", Combine.globally(new CollectFn()))
+        .apply(
+            "CommitOutput",
+            ParDo.of(new CommitFn(config, pools, documentsRead))
+                .withSideInputs(pools, documentsRead))
+        .setCoder(MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  /** {@code numShards} when set, else {@code ceil(documents / poolSize)}, at least 1. */
+  static int numberOfPools(long documents, int numShards, int poolSize) {
+    if (numShards > 0) {
+      return numShards;
+    }
+    return (int) Math.max(1, Math.min(99_999, (documents + poolSize - 1) / poolSize));
+  }
+
+  static String shardName(int index, int count) {
+    return String.format(Locale.ROOT, "part-%05d-of-%05d.avro", index, count);
+  }
+
+  static String tempShardName(int index, int count) {
+    return "." + shardName(index, count) + ".inprogress";
+  }
+
+  static String deadLetterName(int index, int count) {
+    return String.format(Locale.ROOT, "part-%05d-of-%05d.jsonl", index, count);
+  }
+
+  /** Folder of dead letters inside the output directory. */
+  public static final String DEAD_LETTER_DIR = "_dead_letter";
+
+  static byte[] syncMarker(String runKey, int index, int count) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(
+          ("beambert-distributed-shard\n" + runKey + "\n" + index + "/" + count)
+              .getBytes(StandardCharsets.UTF_8));
+      return Arrays.copyOf(sha.digest(), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  /** Keys each document by (pool, number of pools). */
+  static final class KeyByPoolFn
+      extends DoFn<KV<String, String>, KV<KV<Integer, Integer>, KV<String, String>>> {
+    private final PCollectionView<Integer> pools;
+
+    KeyByPoolFn(PCollectionView<Integer> pools) {
+      this.pools = pools;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      int n = c.sideInput(pools);
+      c.output(KV.of(KV.of(ContentId.pool(c.element().getKey(), n), n), c.element()));
+    }
+  }
+
+  /** Tokenizes, generates and writes one pool. */
+  static final class PoolFn
+      extends DoFn<KV<KV<Integer, Integer>, Iterable<KV<String, String>>>, KV<Integer, List<Long>>> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Config config;
+    private final Counter used = Metrics.counter(METRICS, "documents_used");
+    private final Counter empty = Metrics.counter(METRICS, "documents_empty");
+    private final Counter dead = Metrics.counter(METRICS, "documents_dead_lettered");
+    private final Counter instancesCounter = Metrics.counter(METRICS, "instances");
+    private final Distribution poolDocuments = Metrics.distribution(METRICS, "pool_documents");
+    private transient BertTokenizer tokenizer;
+    private transient PoolGenerator generator;
+    private transient AvroInstanceEncoder encoder;
+
+    PoolFn(Config config) {
+      this.config = config;
+    }
+
+    @Setup
+    public void setup() {
+      Vocab vocab = Vocab.of(config.vocabLines);
+      tokenizer = new BertTokenizer(vocab, config.doLowerCase);
+      generator = new PoolGenerator(config.options, InstanceVocab.fromTokens(config.vocabLines));
+      encoder =
+          new AvroInstanceEncoder(
+              config.options.maxSeqLength(), config.options.maxPredictionsPerSeq());
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<KV<Integer, Integer>, Iterable<KV<String, String>>> element,
+        OutputReceiver<KV<Integer, List<Long>>> out)
+        throws IOException {
+      int pool = element.getKey().getKey();
+      int pools = element.getKey().getValue();
+      List<KV<String, String>> docs = new ArrayList<>();
+      element.getValue().forEach(docs::add);
+      docs.sort(
+          (a, b) -> {
+            int c = a.getKey().compareTo(b.getKey());
+            return c != 0 ? c : a.getValue().compareTo(b.getValue());
+          });
+      poolDocuments.update(docs.size());
+
+      List<String> ids = new ArrayList<>(docs.size());
+      List<int[][]> tokens = new ArrayList<>(docs.size());
+      List<String> texts = new ArrayList<>(docs.size());
+      List<ObjectNode> deadLetters = new ArrayList<>();
+      long emptyDocs = 0;
+      long sentences = 0;
+      long tokenCount = 0;
+      for (KV<String, String> doc : docs) {
+        String text = doc.getValue();
+        String[] lines = text.split("\n", -1);
+        String tooLong = tooLong(lines);
+        if (tooLong != null) {
+          deadLetters.add(deadLetter(doc, "read", tooLong));
+          continue;
+        }
+        int[][] ids2;
+        try {
+          ids2 = tokenize(lines);
+        } catch (RuntimeException e) {
+          deadLetters.add(deadLetter(doc, "tokenize", describe(e)));
+          continue;
+        }
+        if (ids2.length == 0) {
+          emptyDocs++;
+          continue;
+        }
+        sentences += ids2.length;
+        for (int[] s : ids2) {
+          tokenCount += s.length;
+        }
+        ids.add(doc.getKey());
+        tokens.add(ids2);
+        texts.add(text);
+      }
+      docs = null; // let the pool's texts go before the instances are made
+      ProgressCounters.addDocuments(ids.size() + emptyDocs + deadLetters.size());
+
+      List<PoolGenerator.Failure> failed = new ArrayList<>();
+      long[] written = {0};
+      ResourceId dir = FileSystems.matchNewResource(config.outputDir, true);
+      ResourceId temp =
+          dir.resolve(tempShardName(pool, pools), StandardResolveOptions.RESOLVE_FILE);
+      try (OutputStream os =
+              new BufferedOutputStream(
+                  Channels.newOutputStream(FileSystems.create(temp, "application/avro")), 1 << 20);
+          DataFileWriter<PretrainingInstance> writer =
+              new DataFileWriter<>(new SpecificDatumWriter<>(PretrainingInstance.class))) {
+        writer.setCodec(codecFactory(config.codec));
+        writer.create(
+            PretrainingInstance.getClassSchema(), os, syncMarker(config.runKey, pool, pools));
+        generator.generate(
+            ids,
+            tokens,
+            pool + "-of-" + pools,
+            instance -> {
+              int n = encoder.encode(instance);
+              try {
+                writer.appendEncoded(ByteBuffer.wrap(encoder.buffer(), 0, n));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              if ((++written[0] & 4095) == 0) {
+                ProgressCounters.addInstances(4096);
+              }
+            },
+            failed::add);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      ProgressCounters.addInstances(written[0] & 4095);
+      for (PoolGenerator.Failure f : failed) {
+        deadLetters.add(
+            deadLetter(
+                KV.of(ids.get(f.index()), texts.get(f.index())), "generate", describe(f.cause())));
+      }
+      if (!deadLetters.isEmpty()) {
+        writeDeadLetters(dir, pool, pools, deadLetters);
+      }
+      long usedDocs = ids.size() - failed.size();
+      used.inc(usedDocs);
+      empty.inc(emptyDocs);
+      dead.inc(deadLetters.size());
+      instancesCounter.inc(written[0]);
+      out.output(
+          KV.of(
+              pool,
+              List.of(written[0], usedDocs, emptyDocs, (long) deadLetters.size(), sentences,
+                  tokenCount)));
+    }
+
+    private String tooLong(String[] lines) {
+      for (String s : lines) {
+        // A char is at most 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4 bytes).
+        if ((long) s.length() * 3 > config.maxSentenceBytes) {
+          long bytes = s.getBytes(StandardCharsets.UTF_8).length;
+          if (bytes > config.maxSentenceBytes) {
+            return "sentence of " + bytes + " bytes exceeds maxSentenceBytes="
+                + config.maxSentenceBytes;
+          }
+        }
+      }
+      return null;
+    }
+
+    private int[][] tokenize(String[] lines) {
+      List<int[]> out = new ArrayList<>(lines.length);
+      for (String s : lines) {
+        int[] ids = tokenizer.tokenizeToIds(s);
+        if (ids.length > 0) {
+          out.add(ids);
+        }
+      }
+      return out.toArray(new int[0][]);
+    }
+
+    private static String describe(RuntimeException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static ObjectNode deadLetter(KV<String, String> doc, String step, String reason) {
+      ObjectNode n = JSON.createObjectNode();
+      n.put("id", doc.getKey());
+      n.put("step", step);
+      n.put("reason", reason);
+      n.put("text", doc.getValue());
+      return n;
+    }
+
+    private static void writeDeadLetters(
+        ResourceId dir, int pool, int pools, List<ObjectNode> deadLetters) throws IOException {
+      ResourceId folder =
+          dir.resolve(DEAD_LETTER_DIR, StandardResolveOptions.RESOLVE_DIRECTORY);
+      String name = deadLetterName(pool, pools);
+      ResourceId temp = folder.resolve("." + name + ".inprogress", StandardResolveOptions.RESOLVE_FILE);
+      ResourceId target = folder.resolve(name, StandardResolveOptions.RESOLVE_FILE);
+      try (OutputStream os = Channels.newOutputStream(FileSystems.create(temp, "application/json"))) {
+        for (ObjectNode n : deadLetters) {
+          os.write(JSON.writeValueAsBytes(n));
+          os.write('\n');
+        }
+      }
+      FileSystems.rename(
+          List.of(temp), List.of(target), StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+  }
+
+  /** Collects the per-pool counts into one list. */
+  static final class CollectFn
+      extends Combine.CombineFn<
+          KV<Integer, List<Long>>, List<KV<Integer, List<Long>>>, List<KV<Integer, List<Long>>>> {
+    @Override
+    public List<KV<Integer, List<Long>>> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<KV<Integer, List<Long>>> addInput(
+        List<KV<Integer, List<Long>>> acc, KV<Integer, List<Long>> input) {
+      acc.add(input);
+      return acc;
+    }
+
+    @Override
+    public List<KV<Integer, List<Long>>> mergeAccumulators(
+        Iterable<List<KV<Integer, List<Long>>>> accs) {
+      List<KV<Integer, List<Long>>> out = new ArrayList<>();
+      accs.forEach(out::addAll);
+      return out;
+    }
+
+    @Override
+    public List<KV<Integer, List<Long>>> extractOutput(List<KV<Integer, List<Long>>> acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<List<KV<Integer, List<Long>>>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<KV<Integer, List<Long>>> inputCoder) {
+      return ListCoder.of(inputCoder);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<List<KV<Integer, List<Long>>>> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<KV<Integer, List<Long>>> inputCoder) {
+      return ListCoder.of(inputCoder);
+    }
+  }
+
+  /** Writes missing empty shards, renames the shards and writes {@code _metadata.json}. */
+  static final class CommitFn extends DoFn<List<KV<Integer, List<Long>>>, Map<String, Long>> {
+    private static final ObjectMapper JSON =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Config config;
+    private final PCollectionView<Integer> pools;
+    private final PCollectionView<Long> documentsRead;
+
+    CommitFn(Config config, PCollectionView<Integer> pools, PCollectionView<Long> documentsRead) {
+      this.config = config;
+      this.pools = pools;
+      this.documentsRead = documentsRead;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException {
+      int n = c.sideInput(pools);
+      long read = c.sideInput(documentsRead);
+      Map<Integer, List<Long>> byPool = new TreeMap<>();
+      for (KV<Integer, List<Long>> kv : c.element()) {
+        byPool.put(kv.getKey(), kv.getValue());
+      }
+      ResourceId dir = FileSystems.matchNewResource(config.outputDir, true);
+      long[] totals = new long[COUNT_NAMES.length];
+      List<ResourceId> from = new ArrayList<>();
+      List<ResourceId> to = new ArrayList<>();
+      long[] perShard = new long[n];
+      for (int i = 0; i < n; i++) {
+        List<Long> counts = byPool.get(i);
+        if (counts == null) {
+          writeEmptyShard(dir, i, n);
+        } else {
+          for (int k = 0; k < totals.length; k++) {
+            totals[k] += counts.get(k);
+          }
+          perShard[i] = counts.get(0);
+        }
+        from.add(dir.resolve(tempShardName(i, n), StandardResolveOptions.RESOLVE_FILE));
+        to.add(dir.resolve(shardName(i, n), StandardResolveOptions.RESOLVE_FILE));
+      }
+      // A retried commit finds some shards already renamed.
+      FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
+
+      Map<String, Long> counts = new LinkedHashMap<>();
+      counts.put("documents_read", read);
+      counts.put("documents_used", totals[1]);
+      counts.put("documents_empty", totals[2]);
+      counts.put("documents_dead_lettered", totals[3]);
+      counts.put("sentences", totals[4]);
+      counts.put("tokens", totals[5]);
+      counts.put("instances", totals[0]);
+      counts.put("shards", (long) n);
+
+      ObjectNode root = JSON.createObjectNode();
+      root.put("format", "beambert-pretraining-data");
+      root.set("options", JSON.readTree(config.metadataOptionsJson));
+      root.put("vocab_sha256", config.vocabSha256);
+      root.set("schema", JSON.readTree(PretrainingInstance.getClassSchema().toString()));
+      root.set("counts", JSON.valueToTree(counts));
+      ArrayNode shards = root.putArray("shards");
+      for (int i = 0; i < n; i++) {
+        ObjectNode s = shards.addObject();
+        s.put("file", shardName(i, n));
+        s.put("instances", perShard[i]);
+      }
+      ResourceId temp = dir.resolve(".metadata.json.inprogress", StandardResolveOptions.RESOLVE_FILE);
+      try (OutputStream os = Channels.newOutputStream(FileSystems.create(temp, "application/json"))) {
+        os.write((JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      FileSystems.rename(
+          List.of(temp),
+          List.of(dir.resolve("_metadata.json", StandardResolveOptions.RESOLVE_FILE)));
+      c.output(counts);
+    }
+
+    private void writeEmptyShard(ResourceId dir, int index, int count) throws IOException {
+      ResourceId temp = dir.resolve(tempShardName(index, count), StandardResolveOptions.RESOLVE_FILE);
+      try (OutputStream os = Channels.newOutputStream(FileSystems.create(temp, "application/avro"));
+          DataFileWriter<PretrainingInstance> writer =
+              new DataFileWriter<>(new SpecificDatumWriter<>(PretrainingInstance.class))) {
+        writer.setCodec(codecFactory(config.codec));
+        writer.create(
+            PretrainingInstance.getClassSchema(), os, syncMarker(config.runKey, index, count));
+      }
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package io.beambert.transforms.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beambert.instances.InstanceOptions;
+import io.beambert.instances.distributed.InstanceStats;
+import io.beambert.schemas.PretrainingInstance;
+import io.beambert.testing.Shared;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distributed transform on the DirectRunner (with its immutability and encodability checks). */
+class GenerateDistributedTest {
+  @TempDir Path tmp;
+
+  static List<String> vocab() throws IOException {
+    return Files.readAllLines(Shared.path("golden/vocab-bert-base-uncased.txt"), StandardCharsets.UTF_8);
+  }
+
+  /** Documents (blank-line separated blocks) of the golden corpora, recombined to {@code n}. */
+  static List<String> corpusDocuments(int n, long seed) throws IOException {
+    List<String> sentences = new ArrayList<>();
+    for (String f : List.of("golden/sample_text.txt", "golden/edge_corpus.txt")) {
+      for (String line : Files.readAllLines(Shared.path(f), StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          sentences.add(line);
+        }
+      }
+    }
+    Random r = new Random(seed);
+    List<String> docs = new ArrayList<>();
+    for (int d = 0; d < n; d++) {
+      StringBuilder sb = new StringBuilder();
+      int k = 2 + r.nextInt(12);
+      for (int i = 0; i < k; i++) {
+        sb.append(sentences.get(r.nextInt(sentences.size()))).append('\n');
+      }
+      docs.add(sb.toString());
+    }
+    return docs;
+  }
+
+  /** Writes the documents into {@code files} files (round robin), blank line between documents. */
+  static String writeCorpus(Path dir, List<String> docs, int files) throws IOException {
+    Files.createDirectories(dir);
+    List<StringBuilder> parts = new ArrayList<>();
+    for (int i = 0; i < files; i++) {
+      parts.add(new StringBuilder());
+    }
+    for (int d = 0; d < docs.size(); d++) {
+      parts.get(d % files).append(docs.get(d)).append('\n');
+    }
+    for (int i = 0; i < files; i++) {
+      Files.writeString(dir.resolve("in-" + i + ".txt"), parts.get(i), StandardCharsets.UTF_8);
+    }
+    return dir.resolve("in-*.txt").toString();
+  }
+
+  static void run(String input, Path out, GenerateDistributed generate) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(ReadDocuments.from(input)).apply(generate);
+    p.run().waitUntilFinish();
+  }
+
+  static GenerateDistributed generate(Path out) throws IOException {
+    return GenerateDistributed.to(out.toString(), vocab())
+        .withOptions(InstanceOptions.builder().dupeFactor(2).build())
+        .withNspPoolSize(40)
+        .withRunDescription("{\"mode\":\"distributed\"}", "test", "test-run");
+  }
+
+  static JsonNode metadata(Path out) throws IOException {
+    return new ObjectMapper().readTree(out.resolve("_metadata.json").toFile());
+  }
+
+  @Test
+  void sameInstancesWhateverTheFileSplitAndOrder() throws IOException {
+    List<String> docs = corpusDocuments(150, 1);
+    String one = writeCorpus(tmp.resolve("one"), docs, 1);
+    List<String> shuffled = new ArrayList<>(docs);
+    Collections.shuffle(shuffled, new Random(2));
+    String three = writeCorpus(tmp.resolve("three"), shuffled, 3);
+
+    run(one, tmp.resolve("out1"), generate(tmp.resolve("out1")));
+    run(three, tmp.resolve("out3"), generate(tmp.resolve("out3")));
+    InstanceStats a = ShardContents.stats(tmp.resolve("out1"), vocab());
+    InstanceStats b = ShardContents.stats(tmp.resolve("out3"), vocab());
+    assertTrue(a.instances() > 500, "instances: " + a.instances());
+    assertTrue(a.formatProblems().isEmpty(), a.formatProblems().toString());
+    assertEquals(a.digestMultiset(), b.digestMultiset());
+    // The shards themselves are the same bytes: pools depend only on content.
+    List<Path> sa = ShardContents.shards(tmp.resolve("out1"));
+    List<Path> sb = ShardContents.shards(tmp.resolve("out3"));
+    assertEquals(4, sa.size()); // ceil(150 / 40)
+    for (int i = 0; i < sa.size(); i++) {
+      assertArrayEquals(Files.readAllBytes(sa.get(i)), Files.readAllBytes(sb.get(i)));
+    }
+    JsonNode counts = metadata(tmp.resolve("out1")).get("counts");
+    assertEquals(150, counts.get("documents_read").asLong());
+    assertEquals(a.instances(), counts.get("instances").asLong());
+  }
+
+  @Test
+  void rerunWritesIdenticalBytesAndNoTemporaryFiles() throws IOException {
+    String input = writeCorpus(tmp.resolve("in"), corpusDocuments(60, 3), 2);
+    run(input, tmp.resolve("a"), generate(tmp.resolve("a")));
+    run(input, tmp.resolve("b"), generate(tmp.resolve("b")));
+    List<Path> a = ShardContents.shards(tmp.resolve("a"));
+    assertEquals(2, a.size());
+    for (Path shard : a) {
+      assertArrayEquals(
+          Files.readAllBytes(shard), Files.readAllBytes(tmp.resolve("b").resolve(shard.getFileName())));
+    }
+    try (var files = Files.list(tmp.resolve("a"))) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".inprogress")));
+    }
+  }
+
+  @Test
+  void deadLettersAndEmptyDocumentsAreAccountedFor() throws IOException {
+    List<String> docs = new ArrayList<>(corpusDocuments(20, 4));
+    String longSentence = "word ".repeat(400).trim();
+    docs.add("A short first sentence.\n" + longSentence + "\n");
+    docs.add("\u0007\u0007\n\u0001\n"); // only control characters: tokenizes to nothing
+    String input = writeCorpus(tmp.resolve("in"), docs, 1);
+    Path out = tmp.resolve("out");
+    run(input, out, generate(out).withMaxSentenceBytes(1000).withNumShards(3));
+
+    JsonNode counts = metadata(out).get("counts");
+    assertEquals(22, counts.get("documents_read").asLong());
+    assertEquals(1, counts.get("documents_dead_lettered").asLong());
+    assertEquals(1, counts.get("documents_empty").asLong());
+    assertEquals(20, counts.get("documents_used").asLong());
+    assertEquals(3, counts.get("shards").asLong());
+    List<Path> letters = new ArrayList<>();
+    try (var files = Files.list(out.resolve(GenerateDistributed.DEAD_LETTER_DIR))) {
+      files.forEach(letters::add);
+    }
+    assertEquals(1, letters.size(), letters.toString());
+    JsonNode letter = new ObjectMapper().readTree(Files.readAllLines(letters.get(0)).get(0));
+    assertEquals("read", letter.get("step").asText());
+    assertTrue(letter.get("reason").asText().contains("1999 bytes exceeds"), letter.toString());
+    assertEquals("A short first sentence.\n" + longSentence, letter.get("text").asText());
+    assertEquals(32, letter.get("id").asText().length());
+    long instances = 0;
+    for (List<PretrainingInstance> shard : ShardContents.read(out)) {
+      instances += shard.size();
+    }
+    assertEquals(counts.get("instances").asLong(), instances);
+    assertEquals(3, ShardContents.shards(out).size());
+  }
+
+  @Test
+  void noDocumentsStillCommitsAnEmptyRun() throws IOException {
+    Path in = tmp.resolve("in");
+    Files.createDirectories(in);
+    Files.writeString(in.resolve("in-0.txt"), "\n\n   \n");
+    Path out = tmp.resolve("out");
+    run(in.resolve("in-*.txt").toString(), out, generate(out));
+    JsonNode counts = metadata(out).get("counts");
+    assertEquals(0, counts.get("documents_read").asLong());
+    assertEquals(0, counts.get("instances").asLong());
+    assertEquals(1, ShardContents.shards(out).size());
+    assertFalse(Files.exists(out.resolve(GenerateDistributed.DEAD_LETTER_DIR)));
+  }
+
+  @Test
+  void rejectsBadSettings() throws IOException {
+    GenerateDistributed g = GenerateDistributed.to(tmp.toString(), vocab());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> g.withNspPoolSize(0));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> g.withCodec("deflate-12"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> GenerateDistributed.to(tmp.toString(), List.of("[PAD]", "a")));
+    assertEquals(Map.of(), Map.of());
+  }
+}
