@@ -130,6 +130,59 @@ public final class PoolGenerator {
     return order.length;
   }
 
+  /** Receives encoded instances: {@code length} bytes of {@code buffer} from {@code offset}. */
+  @FunctionalInterface
+  public interface EncodedSink {
+    /** Accepts one record; the bytes are only valid during the call. */
+    void accept(byte[] buffer, int offset, int length);
+  }
+
+  /**
+   * Like {@link #generate}, but each instance is encoded (as an Avro datum) as soon as it is made
+   * and the pool is kept as encoded bytes (about 700 bytes an instance with the defaults, twice
+   * {@link InstanceStore}'s size, but nothing is decoded again). Same instances, same order.
+   */
+  public int generateEncoded(
+      List<String> ids,
+      List<int[][]> documents,
+      String poolKey,
+      AvroInstanceEncoder encoder,
+      EncodedSink sink,
+      Consumer<Failure> failures) {
+    check(ids, documents);
+    EncodedStore store = new EncodedStore();
+    int poolSize = documents.size();
+    for (int d = 0; d < poolSize; d++) {
+      final int current = d;
+      PartnerDocuments partners =
+          rng -> documents.get(NextSentencePairer.drawPartnerIndex(rng, poolSize, current));
+      int mark = store.size();
+      try {
+        for (int pass = 0; pass < options.dupeFactor(); pass++) {
+          PythonRandom rng =
+              PythonRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
+          maker.createInstances(
+              documents.get(d),
+              partners,
+              rng,
+              instance -> store.add(encoder.buffer(), encoder.encode(instance)));
+        }
+      } catch (RuntimeException e) {
+        store.truncate(mark);
+        failures.accept(new Failure(d, e));
+      }
+    }
+    int[] order = new int[store.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    PythonRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
+    for (int index : order) {
+      sink.accept(store.block(index), store.offset(index), store.length(index));
+    }
+    return order.length;
+  }
+
   private static void check(List<String> ids, List<int[][]> documents) {
     if (ids.size() != documents.size()) {
       throw new IllegalArgumentException(

@@ -438,14 +438,14 @@ public final class GenerateDistributed
         writer.setCodec(codecFactory(config.codec));
         writer.create(
             PretrainingInstance.getClassSchema(), os, syncMarker(config.runKey, pool, pools));
-        generator.generate(
+        generator.generateEncoded(
             ids,
             tokens,
             pool + "-of-" + pools,
-            instance -> {
-              int n = encoder.encode(instance);
+            encoder,
+            (buffer, offset, length) -> {
               try {
-                writer.appendEncoded(ByteBuffer.wrap(encoder.buffer(), 0, n));
+                writer.appendEncoded(ByteBuffer.wrap(buffer, offset, length));
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }

@@ -161,6 +161,49 @@ class PoolGeneratorTest {
   }
 
   @Test
+  void encodedGenerationGivesTheSameRecordsInTheSameOrder() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    List<Doc> docs = docs(TestCorpus.recombined(40, 8), new BertTokenizer(vocab, true));
+    docs.sort((a, b) -> a.id().compareTo(b.id()));
+    List<String> ids = new ArrayList<>();
+    List<int[][]> tokens = new ArrayList<>();
+    docs.forEach(d -> { ids.add(d.id()); tokens.add(d.tokens()); });
+    InstanceOptions o = InstanceOptions.builder().dupeFactor(2).build();
+    PoolGenerator g = new PoolGenerator(o, instanceVocab(vocab));
+    AvroInstanceEncoder encoder = new AvroInstanceEncoder(o.maxSeqLength(), o.maxPredictionsPerSeq());
+    List<byte[]> expected = new ArrayList<>();
+    g.generate(ids, tokens, "p", i -> expected.add(Arrays.copyOf(encoder.buffer(), encoder.encode(i))),
+        f -> { throw f.cause(); });
+    List<byte[]> got = new ArrayList<>();
+    AvroInstanceEncoder encoder2 = new AvroInstanceEncoder(o.maxSeqLength(), o.maxPredictionsPerSeq());
+    int n = g.generateEncoded(ids, tokens, "p", encoder2,
+        (b, off, len) -> got.add(Arrays.copyOfRange(b, off, off + len)), f -> { throw f.cause(); });
+    assertEquals(expected.size(), n);
+    assertTrue(n > 100);
+    for (int i = 0; i < n; i++) {
+      assertArrayEquals(expected.get(i), got.get(i));
+    }
+  }
+
+  @Test
+  void encodedStoreRollsBack() {
+    EncodedStore s = new EncodedStore();
+    byte[] big = new byte[700_000];
+    big[0] = 7;
+    s.add(big, big.length);
+    int mark = s.size();
+    s.add(big, big.length); // second block
+    s.add(new byte[] {1, 2, 3}, 3);
+    s.truncate(mark);
+    assertEquals(1, s.size());
+    s.add(new byte[] {9}, 1);
+    assertEquals(2, s.size());
+    assertEquals(9, s.block(1)[s.offset(1)]);
+    assertEquals(7, s.block(0)[s.offset(0)]);
+    assertEquals(700_000, s.offset(1));
+  }
+
+  @Test
   void rejectsUnsortedIds() {
     PoolGenerator g =
         new PoolGenerator(
