@@ -79,7 +79,7 @@ public final class RunDistributed {
     void setNumShards(int value);
 
     @Description("Avro codec: null, deflate-N, snappy, zstandard.")
-    @Default.String("deflate-1")
+    @Default.String("snappy")
     String getCodec();
 
     void setCodec(String value);

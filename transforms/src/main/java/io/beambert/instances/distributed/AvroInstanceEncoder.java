@@ -1,6 +1,7 @@
 package io.beambert.instances.distributed;
 
 import io.beambert.instances.TrainingInstance;
+import java.util.Arrays;
 
 /**
  * Encodes a {@link TrainingInstance} as the Avro binary datum of {@code
@@ -43,43 +44,47 @@ public final class AvroInstanceEncoder {
     }
     at = 0;
     int lengthA = instance.lengthA();
+    byte[] b = buf;
     // input_ids
     arrayStart(maxSeqLength);
-    for (int i = 0; i < maxSeqLength; i++) {
-      writeInt(i < n ? instance.tokenAt(i) : 0);
+    for (int i = 0; i < n; i++) {
+      writeId(instance.tokenAt(i));
     }
+    at = zeros(b, at, maxSeqLength - n);
     arrayEnd(maxSeqLength);
     // input_mask: zig-zag 1 = 2, 0 = 0
     arrayStart(maxSeqLength);
-    for (int i = 0; i < maxSeqLength; i++) {
-      buf[at++] = (byte) (i < n ? 2 : 0);
-    }
+    Arrays.fill(b, at, at + n, (byte) 2);
+    at = zeros(b, at + n, maxSeqLength - n);
     arrayEnd(maxSeqLength);
-    // segment_ids
+    // segment_ids: 0 up to the first [SEP] (position lengthA + 1), then 1, then padding
     arrayStart(maxSeqLength);
-    for (int i = 0; i < maxSeqLength; i++) {
-      buf[at++] = (byte) (i < n && i > lengthA + 1 ? 2 : 0);
-    }
+    int firstB = Math.min(n, lengthA + 2);
+    at = zeros(b, at, firstB);
+    Arrays.fill(b, at, at + (n - firstB), (byte) 2);
+    at = zeros(b, at + (n - firstB), maxSeqLength - n);
     arrayEnd(maxSeqLength);
     int[] positions = instance.maskedPositions();
     int[] labels = instance.maskedLabels();
     arrayStart(maxPredictions);
-    for (int k = 0; k < maxPredictions; k++) {
-      writeInt(k < m ? positions[k] : 0);
+    for (int k = 0; k < m; k++) {
+      writeId(positions[k]);
     }
+    at = zeros(b, at, maxPredictions - m);
     arrayEnd(maxPredictions);
     arrayStart(maxPredictions);
-    for (int k = 0; k < maxPredictions; k++) {
-      writeInt(k < m ? labels[k] : 0);
+    for (int k = 0; k < m; k++) {
+      writeId(labels[k]);
     }
+    at = zeros(b, at, maxPredictions - m);
     arrayEnd(maxPredictions);
     arrayStart(maxPredictions);
     for (int k = 0; k < maxPredictions; k++) {
       int bits = k < m ? FLOAT_ONE : FLOAT_ZERO;
-      buf[at++] = (byte) bits;
-      buf[at++] = (byte) (bits >>> 8);
-      buf[at++] = (byte) (bits >>> 16);
-      buf[at++] = (byte) (bits >>> 24);
+      b[at++] = (byte) bits;
+      b[at++] = (byte) (bits >>> 8);
+      b[at++] = (byte) (bits >>> 16);
+      b[at++] = (byte) (bits >>> 24);
     }
     arrayEnd(maxPredictions);
     writeInt(instance.isRandomNext() ? 1 : 0);
@@ -99,6 +104,24 @@ public final class AvroInstanceEncoder {
 
   private void arrayEnd(int count) {
     buf[at++] = 0;
+  }
+
+  private static int zeros(byte[] b, int from, int count) {
+    Arrays.fill(b, from, from + count, (byte) 0);
+    return from + count;
+  }
+
+  /** A non-negative int (an id or position): zig-zag is {@code 2 * value}, unrolled for 1-2 bytes. */
+  private void writeId(int value) {
+    int z = value << 1;
+    if (value >= 0 && z < 0x80) {
+      buf[at++] = (byte) z;
+    } else if (value >= 0 && z < 0x4000) {
+      buf[at++] = (byte) (z | 0x80);
+      buf[at++] = (byte) (z >>> 7);
+    } else {
+      writeInt(value);
+    }
   }
 
   private void writeInt(int value) {

@@ -102,7 +102,7 @@ public final class GenerateDistributed
   public static final String METRICS = "beambert.distributed";
 
   /** Default pool size: see the class comment of {@link PoolGenerator} and BENCHMARKS.md. */
-  public static final int DEFAULT_NSP_POOL_SIZE = 1000;
+  public static final int DEFAULT_NSP_POOL_SIZE = 250;
 
   /** Default limit on one sentence's UTF-8 bytes. */
   public static final int DEFAULT_MAX_SENTENCE_BYTES = 10_000_000;
@@ -128,7 +128,7 @@ public final class GenerateDistributed
     int numShards;
     int nspPoolSize = DEFAULT_NSP_POOL_SIZE;
     int maxSentenceBytes = DEFAULT_MAX_SENTENCE_BYTES;
-    String codec = "deflate-1";
+    String codec = "snappy";
     String runKey = "";
     String metadataOptionsJson = "{}";
     String vocabSha256 = "";
@@ -212,7 +212,7 @@ public final class GenerateDistributed
 
   /**
    * Avro codec of the shards: {@code null}, {@code deflate-N} (N in 1..9), {@code snappy}, {@code
-   * zstandard} (default {@code deflate-1}).
+   * zstandard} (default {@code snappy}).
    */
   public GenerateDistributed withCodec(String codec) {
     codecFactory(codec); // validates
