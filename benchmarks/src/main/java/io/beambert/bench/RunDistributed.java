@@ -89,6 +89,12 @@ public final class RunDistributed {
     int getProgressSeconds();
 
     void setProgressSeconds(int value);
+
+    @Description("Print CPU seconds by thread group at the end (Linux).")
+    @Default.Boolean(false)
+    boolean getThreadCpu();
+
+    void setThreadCpu(boolean value);
   }
 
   /** Entry point. */
@@ -120,6 +126,33 @@ public final class RunDistributed {
       p.run().waitUntilFinish();
     }
     System.err.printf("done in %.1f s (since main)%n", (System.nanoTime() - start) / 1e9);
+    if (o.getThreadCpu()) {
+      printThreadCpu();
+    }
+  }
+
+  /** CPU seconds by thread-name group, from /proc (Linux): where the process spent its time. */
+  private static void printThreadCpu() throws IOException {
+    java.util.Map<String, Double> byGroup = new java.util.TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException e) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        String group = name.replaceAll("[0-9#-]+$", "").replaceAll("[0-9]+", "N");
+        byGroup.merge(group, seconds, Double::sum);
+      }
+    }
+    byGroup.entrySet().stream()
+        .filter(e -> e.getValue() >= 0.1)
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .forEach(e -> System.err.printf("cpu %-28s %6.1f s%n", e.getKey(), e.getValue()));
   }
 
   private static void prepare(Path out, boolean overwrite) throws IOException {
