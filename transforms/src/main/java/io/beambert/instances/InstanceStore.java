@@ -17,11 +17,13 @@ import java.util.List;
  * n ids (w bytes each), m positions (p bytes each), m labels (w bytes each)
  * </pre>
  *
- * plus an 8-byte offset. Upper bound per instance: {@code 8 + 3 * 5 + 1 + maxSeqLength * w +
- * maxPredictionsPerSeq * (p + w)}; with the defaults and BERT-base's 30,522-entry vocabulary that
- * is at most 24 + 128*2 + 20*3 = 340 bytes (the varints of 128 take 2 bytes, so 331 in practice),
- * against several kilobytes per instance of Python objects in the reference. Blocks are 1 MiB (or
- * one instance, if larger), so the slack is under one block.
+ * plus an 8-byte offset. Each varint takes 1 byte below 128 and 2 below 16,384. Upper bound per
+ * instance with the defaults (maxSeqLength 128, maxPredictionsPerSeq 20) and BERT-base's
+ * 30,522-entry vocabulary: 5 (header) + 128 * 2 + 20 * (1 + 2) + 8 (offset) = 329 bytes; the
+ * generator's S2 permutation adds 4. In general: {@code 16 + 8 + maxSeqLength * w +
+ * maxPredictionsPerSeq * (p + w)}. The reference keeps several kilobytes of Python objects per
+ * instance instead (lists of token strings, segment ids and masked-LM tuples). Blocks are 1 MiB
+ * (or one instance, if larger), so unused space is under one block.
  */
 public final class InstanceStore {
   private static final int BLOCK = 1 << 20;
@@ -102,22 +104,24 @@ public final class InstanceStore {
       }
       offsets = Arrays.copyOf(offsets, (int) Math.min(Integer.MAX_VALUE - 8, 2L * size));
     }
-    offsets[size++] = ((long) (blocks.size() - 1) << 32) | used;
-    int start = used;
-    used = putVarint(current, used, n);
-    used = putVarint(current, used, instance.lengthA());
-    used = putVarint(current, used, m);
-    current[used++] = (byte) (instance.isRandomNext() ? 1 : 0);
+    // Write first, commit after: a value that does not fit leaves the store unchanged.
+    int at = used;
+    at = putVarint(current, at, n);
+    at = putVarint(current, at, instance.lengthA());
+    at = putVarint(current, at, m);
+    current[at++] = (byte) (instance.isRandomNext() ? 1 : 0);
     for (int id : tokens) {
-      used = putFixed(current, used, id, idWidth);
+      at = putFixed(current, at, id, idWidth);
     }
     for (int p : positions) {
-      used = putFixed(current, used, p, positionWidth);
+      at = putFixed(current, at, p, positionWidth);
     }
     for (int id : labels) {
-      used = putFixed(current, used, id, idWidth);
+      at = putFixed(current, at, id, idWidth);
     }
-    bytes += used - start;
+    offsets[size++] = ((long) (blocks.size() - 1) << 32) | used;
+    bytes += at - used;
+    used = at;
   }
 
   /** Decodes the instance at {@code index} (0-based, in insertion order). */

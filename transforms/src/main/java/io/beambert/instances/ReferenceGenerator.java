@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * shuffled list (same order each pass), each document through {@link InstanceMaker} with partners
  * drawn over the whole list ({@link NextSentencePairer#referencePartners}); finally S2 {@code
  * shuffle} of all instances. S2 needs the total count, so every instance is kept until the end, in
- * an {@link InstanceStore} (at most about 330 bytes per instance with the defaults, see there), and
+ * an {@link InstanceStore} (at most 329 bytes per instance with the defaults, see there), and
  * S2 shuffles an {@code int[]} permutation (4 bytes per instance) instead of the instances. The
  * instances are then decoded one at a time, in final order, into the sink.
  *
