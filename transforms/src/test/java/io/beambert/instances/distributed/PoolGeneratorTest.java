@@ -185,6 +185,45 @@ class PoolGeneratorTest {
     }
   }
 
+  /** A document whose generation throws is reported, leaves nothing behind, and the rest go on. */
+  @Test
+  void failingDocumentIsReportedAndTheOthersAreKept() {
+    InstanceVocab iv =
+        InstanceVocab.fromTokens(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b"));
+    InstanceOptions o = InstanceOptions.builder().dupeFactor(2).build();
+    PoolGenerator g = new PoolGenerator(o, iv);
+    int[][] shortDoc = {{5, 6}, {6, 5}};
+    int[] longSentence = new int[60];
+    Arrays.fill(longSentence, 5);
+    int[][] longDoc = {longSentence, longSentence};
+    // An encoder for 20 tokens cannot take the long document's instances: its encoding throws.
+    AvroInstanceEncoder small = new AvroInstanceEncoder(20, o.maxPredictionsPerSeq());
+    List<PoolGenerator.Failure> failures = new ArrayList<>();
+    List<byte[]> records = new ArrayList<>();
+    int n =
+        g.generateEncoded(
+            List.of("a", "b", "c"),
+            Arrays.<int[][]>asList(shortDoc, longDoc, shortDoc),
+            "p",
+            small,
+            (b, off, len) -> records.add(Arrays.copyOfRange(b, off, off + len)),
+            failures::add);
+    // Every document pairs with the long one at some point (random next), so all three fail;
+    // the partial output of each is rolled back and the call still completes.
+    assertEquals(List.of(0, 1, 2), failures.stream().map(PoolGenerator.Failure::index).toList());
+    assertTrue(failures.get(1).cause() instanceof IllegalArgumentException);
+    assertEquals(0, n);
+    assertEquals(0, records.size());
+    // Without the long document the same documents go through.
+    failures.clear();
+    int m =
+        g.generateEncoded(
+            List.of("a", "c"), Arrays.<int[][]>asList(shortDoc, shortDoc), "p", small,
+            (b, off, len) -> records.add(Arrays.copyOfRange(b, off, off + len)), failures::add);
+    assertTrue(failures.isEmpty());
+    assertTrue(m >= 4 && records.size() == m, "instances: " + m);
+  }
+
   @Test
   void encodedStoreRollsBack() {
     EncodedStore s = new EncodedStore();
