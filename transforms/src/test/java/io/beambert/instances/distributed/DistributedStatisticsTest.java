@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Both sides are sampled (many seeds on the small golden corpora, one run on a corpus of 5,000
  * documents) and each statistic must agree within {@value #Z} standard errors of the difference of
- * two independent sample means. Independence is conservative here: both sides see the same
- * documents, which removes the documents' own variation from the difference. The standard errors
+ * two independent sample means (binomial for fractions). Instances of one document and pass share
+ * draws, so the true spread is somewhat wider: reference-vs-distributed runs with other seeds on
+ * the 5,000 documents gave |z| up to 2.7, hence the margin of 4.5. The standard errors
  * are small enough to catch real bugs: on the large corpus a random-next fraction of 0.50 instead
  * of ~0.54 (C2 drawn for one-sentence chunks), a 0.14 instead of 0.15 masking rate, or an
  * 80/10/10 split off by one point is many standard errors away.
@@ -182,6 +183,6 @@ class DistributedStatisticsTest {
   @Test
   void largeCorpusInSeveralPools() throws IOException {
     run(TestCorpus.recombined(5000, 17), InstanceOptions.builder().dupeFactor(2).build(), true, 1,
-        1000, "recombined 5,000 documents");
+        250, "recombined 5,000 documents");
   }
 }
