@@ -1,14 +1,19 @@
 package io.beambert.vocab;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The result of {@link WordPieceLearner#learn}: the ordered vocabulary and figures about the run.
  *
- * <p>{@link #tokens()} is the content of {@code vocab.txt}, one token per line, in order.
+ * <p>{@link #tokens()} is the content of {@code vocab.txt}, one token per line, in order. It is
+ * {@link Serializable} only because Beam serializes the default value of a global combine with the
+ * combine's function; elements are encoded with {@code LearnVocab.LearnedVocabCoder}.
  */
-public final class LearnedVocab {
+public final class LearnedVocab implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final List<String> tokens;
   private final int alphabetSize;
   private final int merges;
