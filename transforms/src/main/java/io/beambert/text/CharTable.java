@@ -244,9 +244,12 @@ final class CharTable {
     }
   }
 
-  /** The reference's {@code _run_strip_accents}: NFD, then drop category Mn. */
+  /**
+   * The reference's {@code _run_strip_accents}: NFD (canonical ordering with Unicode 14.0 classes,
+   * see {@link CombiningClass}), then drop category Mn.
+   */
   static String stripAccents(String s) {
-    String nfd = Normalizer.normalize(s, Normalizer.Form.NFD);
+    String nfd = CombiningClass.reorder(Normalizer.normalize(s, Normalizer.Form.NFD));
     StringBuilder out = null;
     int n = nfd.length();
     for (int i = 0; i < n; ) {
