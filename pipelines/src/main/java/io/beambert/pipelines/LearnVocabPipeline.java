@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beambert.text.BertTokenizer;
-import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
+import io.beambert.io.ReadCorpus;
+import io.beambert.schemas.CorpusLine;
 import io.beambert.transforms.LearnVocab;
 import io.beambert.vocab.HeldOut;
 import io.beambert.vocab.LearnedVocab;
@@ -26,10 +27,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
@@ -45,25 +43,24 @@ import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * {@code beambert vocab}: learns a WordPiece vocabulary from a corpus.
  *
- * <p>Reads UTF-8 lines from the files matching {@code --input} (invalid byte sequences dropped and
- * counted), keeps a held-out slice of the lines aside ({@link HeldOut}: a content hash, 1% by
+ * <p>Reads UTF-8 lines from the files matching {@code --input} with {@link ReadCorpus} (invalid
+ * byte sequences dropped and counted, lines cut at 1 MiB so memory stays bounded), keeps a held-out slice of the lines aside ({@link HeldOut}: a content hash, 1% by
  * default), learns the vocabulary from the rest with {@link LearnVocab}, and writes to {@code
  * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
  * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
  * {@code --compareVocab}). The report and the run's counters are printed at the end.
  */
 public final class LearnVocabPipeline {
-
-  /** Lines longer than this many bytes are cut here (counted in {@code lines_truncated}). */
-  static final int MAX_LINE_BYTES = 8 << 20;
 
   /** Number of words listed in each direction of the comparison. */
   static final int DIFFERENCES_LISTED = 25;
@@ -166,12 +163,8 @@ public final class LearnVocabPipeline {
    *     range, or {@code --compareVocab} cannot be read
    */
   public static void buildPipeline(Pipeline pipeline, Options options) throws IOException {
-    FileSystems.setDefaultPipelineOptions(options);
     String pattern = options.getInput();
-    MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
-    if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
-      throw new IllegalArgumentException("no file matches --input=" + pattern);
-    }
+    ReadCorpus.checkMatches(pattern, options);
     if (options.getHeldOutPercent() < 0 || options.getHeldOutPercent() > 50) {
       throw new IllegalArgumentException(
           "--heldOutPercent must be in [0, 50], got " + options.getHeldOutPercent());
@@ -189,9 +182,8 @@ public final class LearnVocabPipeline {
 
     PCollection<String> lines =
         pipeline
-            .apply("MatchInput", FileIO.match().filepattern(pattern))
-            .apply("OpenFiles", FileIO.readMatches())
-            .apply("ReadLines", ParDo.of(new ReadLinesFn()));
+            .apply("ReadCorpus", ReadCorpus.from(pattern))
+            .apply("Text", MapElements.into(TypeDescriptors.strings()).via(CorpusLine::getText));
     PCollection<LearnedVocab> vocab =
         lines
             .apply("TrainingLines", Filter.by(new IsHeldOut(percent, false)))
@@ -245,29 +237,6 @@ public final class LearnVocabPipeline {
     @Override
     public Boolean apply(String line) {
       return HeldOut.isHeldOut(line, percent) == wanted;
-    }
-  }
-
-  /** Reads one file as UTF-8 lines, dropping and counting invalid byte sequences. */
-  static final class ReadLinesFn extends DoFn<FileIO.ReadableFile, String> {
-    private final Counter linesRead = Metrics.counter(NAMESPACE, "lines_read");
-    private final Counter dropped = Metrics.counter(NAMESPACE, "invalid_utf8_bytes_dropped");
-    private final Counter truncated = Metrics.counter(NAMESPACE, "lines_truncated");
-
-    @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, OutputReceiver<String> out)
-        throws IOException {
-      try (Utf8Lines lines =
-          new Utf8Lines(Channels.newInputStream(file.open()), MAX_LINE_BYTES)) {
-        for (String line = lines.next(); line != null; line = lines.next()) {
-          linesRead.inc();
-          if (!line.isEmpty()) {
-            out.output(line);
-          }
-        }
-        dropped.inc(lines.droppedBytes());
-        truncated.inc(lines.truncatedLines());
-      }
     }
   }
 
