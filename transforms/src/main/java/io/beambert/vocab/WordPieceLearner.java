@@ -326,73 +326,61 @@ public final class WordPieceLearner {
     }
 
     /**
-     * Merges every non-overlapping (a, b), left to right, in word {@code w}, and applies the pair
-     * count changes; touched pairs are recorded in the dirty buffer.
+     * Merges every non-overlapping (a, b), left to right, in word {@code w}, in place, applying the
+     * pair count changes as it goes (the pair before a merged occurrence is taken with the already
+     * merged symbol, so "a b a b" ends as one (m, m) pair). Touched pairs go to the dirty buffer.
      */
     private void mergeWord(int w, int a, int b, int m) {
-      int[] old = wordSymbols[w];
-      int n = old.length;
-      int[] out = new int[n];
+      int[] syms = wordSymbols[w];
+      int n = syms.length;
+      long weight = weights[w];
       int len = 0;
       int merged = 0;
+      // Writes go to index len - 1 <= k; reads are at k, k + 1, k + 2: in-place is safe.
       for (int k = 0; k < n; ) {
-        if (k + 1 < n && old[k] == a && old[k + 1] == b) {
-          out[len++] = m;
+        if (k + 1 < n && syms[k] == a && syms[k + 1] == b) {
+          if (len > 0) {
+            int prev = syms[len - 1];
+            change(prev, a, -weight, w);
+            change(prev, m, weight, w);
+          }
+          if (k + 2 < n) {
+            int next = syms[k + 2];
+            change(b, next, -weight, w);
+            change(m, next, weight, w);
+          }
+          change(a, b, -weight, w);
+          syms[len++] = m;
           merged++;
           k += 2;
         } else {
-          out[len++] = old[k++];
+          syms[len++] = syms[k++];
         }
       }
       if (merged == 0) {
         return;
       }
-      int[] updated = Arrays.copyOf(out, len);
-      long weight = weights[w];
+      wordSymbols[w] = Arrays.copyOf(syms, len);
       symbolCounts[a] -= weight * merged;
       symbolCounts[b] -= weight * merged;
       ensureSymbolCapacity(m);
       symbolCounts[m] += weight * merged;
+    }
 
-      long[] before = pairKeys(old);
-      long[] after = pairKeys(updated);
-      int i = 0;
-      int j = 0;
-      while (i < before.length || j < after.length) {
-        long key;
-        long delta = 0;
-        boolean inAfter = false;
-        boolean inBefore = false;
-        if (j >= after.length || (i < before.length && before[i] < after[j])) {
-          key = before[i];
-        } else {
-          key = after[j];
-        }
-        while (i < before.length && before[i] == key) {
-          delta -= weight;
-          inBefore = true;
-          i++;
-        }
-        while (j < after.length && after[j] == key) {
-          delta += weight;
-          inAfter = true;
-          j++;
-        }
-        if (delta != 0) {
-          int p = pairs.idOf((int) (key >>> 32), (int) key, true);
-          if (pairs.count[p] == 0 && delta > 0) {
-            onPairRevived(p);
-          }
-          pairs.count[p] += delta;
-          if (pairs.count[p] == 0) {
-            pairs.words[p].clear();
-          } else if (inAfter && !inBefore) {
-            pairs.words[p].add(w);
-          }
-          markDirty(p);
-        }
+    /** Adds {@code delta} to the count of pair (x, y), found in word {@code w}. */
+    private void change(int x, int y, long delta, int w) {
+      int p = pairs.idOf(x, y, true);
+      if (pairs.count[p] == 0 && delta > 0) {
+        onPairRevived(p);
       }
-      wordSymbols[w] = updated;
+      pairs.count[p] += delta;
+      IntList list = pairs.words[p];
+      if (pairs.count[p] == 0) {
+        list.clear();
+      } else if (delta > 0 && (list.size() == 0 || list.last() != w)) {
+        list.add(w);
+      }
+      markDirty(p);
     }
 
     private void onPairRevived(int p) {
@@ -580,18 +568,6 @@ public final class WordPieceLearner {
         position[p] = at + 1;
       }
     }
-  }
-
-  private static long[] pairKeys(int[] syms) {
-    if (syms.length < 2) {
-      return new long[0];
-    }
-    long[] keys = new long[syms.length - 1];
-    for (int k = 0; k + 1 < syms.length; k++) {
-      keys[k] = pairKey(syms[k], syms[k + 1]);
-    }
-    Arrays.sort(keys);
-    return keys;
   }
 
   private static long pairKey(int a, int b) {
