@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <pre>
  * split CORPUS DIR              writes DIR/train.txt and DIR/heldout.txt (the 1% held-out rule)
- * learn DIR VOCAB_SIZE MIN_FREQ LIMIT_ALPHABET REPEATS
+ * learn DIR VOCAB_SIZE MIN_FREQ LIMIT_ALPHABET REPEATS [FREQUENCY|LIKELIHOOD]
  *                               times reading + basic tokenization + counting + learning on
  *                               DIR/train.txt, and learning alone; writes DIR/ours.txt
  * fertility DIR VOCAB...        fertility and [UNK] rate of each vocab on DIR/heldout.txt, all
@@ -41,7 +41,9 @@ public final class VocabLearningBench {
       case "split" -> split(Path.of(args[1]), Path.of(args[2]));
       case "learn" ->
           learn(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
-              Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+              Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+              args.length > 6 ? WordPieceLearner.Scoring.valueOf(args[6])
+                  : WordPieceLearner.Scoring.FREQUENCY);
       case "fertility" -> {
         List<String> vocabs = List.of(args).subList(2, args.length);
         fertility(Path.of(args[1]), vocabs);
@@ -117,13 +119,15 @@ public final class VocabLearningBench {
   }
 
   private static void learn(
-      Path dir, int vocabSize, long minFrequency, int limitAlphabet, int repeats)
+      Path dir, int vocabSize, long minFrequency, int limitAlphabet, int repeats,
+      WordPieceLearner.Scoring scoring)
       throws IOException {
     WordPieceLearner learner =
         WordPieceLearner.create()
             .withVocabSize(vocabSize)
             .withMinFrequency(minFrequency)
-            .withLimitAlphabet(limitAlphabet);
+            .withLimitAlphabet(limitAlphabet)
+            .withScoring(scoring);
     LearnedVocab vocab = null;
     for (int r = 0; r < repeats; r++) {
       long t0 = System.nanoTime();

@@ -73,13 +73,14 @@ public final class LearnVocabPipeline {
 
   /** Options of {@code beambert vocab}. */
   public interface Options extends PipelineOptions {
-    @Description("Input files (a file pattern, e.g. 'corpus/*.txt'): UTF-8 text, one line per line.")
+    @Description("Required. Input files (a file pattern, e.g. 'corpus/*.txt'): UTF-8 text, one sentence"
+            + " or paragraph per line.")
     @Validation.Required
     String getInput();
 
     void setInput(String value);
 
-    @Description("Output folder for vocab.txt, tokenizer.json and vocab-report.json.")
+    @Description("Required. Output folder for vocab.txt, tokenizer.json and vocab-report.json.")
     @Validation.Required
     String getOutput();
 
@@ -250,7 +251,7 @@ public final class LearnVocabPipeline {
 
     @Override
     public Map<String, Long> addInput(Map<String, Long> acc, Map<String, Long> input) {
-      return LearnVocab.mergeCounts(List.of(acc, input));
+      return LearnVocab.addCounts(acc, input);
     }
 
     @Override

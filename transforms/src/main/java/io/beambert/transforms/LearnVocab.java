@@ -201,7 +201,15 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
   public static final Coder<Map<String, Long>> COUNTS =
       MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
 
-  /** Adds up word-count maps, reusing the largest as the result. */
+  /** Adds the counts of {@code input} (left unchanged) to {@code acc}; returns {@code acc}. */
+  public static Map<String, Long> addCounts(Map<String, Long> acc, Map<String, Long> input) {
+    for (Map.Entry<String, Long> e : input.entrySet()) {
+      acc.merge(e.getKey(), e.getValue(), Long::sum);
+    }
+    return acc;
+  }
+
+  /** Adds up accumulated word-count maps (which it may modify), reusing the largest as the result. */
   public static Map<String, Long> mergeCounts(Iterable<Map<String, Long>> maps) {
     Map<String, Long> merged = new HashMap<>();
     for (Map<String, Long> map : maps) {
@@ -237,7 +245,7 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
 
     @Override
     public Map<String, Long> addInput(Map<String, Long> acc, Map<String, Long> input) {
-      return mergeCounts(List.of(acc, input));
+      return addCounts(acc, input);
     }
 
     @Override
