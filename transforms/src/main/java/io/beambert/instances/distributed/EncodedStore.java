@@ -5,13 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Append-only store of byte records (encoded instances) in 1 MiB blocks, with random access and
+ * Append-only store of byte records (encoded instances) in 256 KiB blocks, with random access and
  * a rollback to an earlier size. A record costs its bytes plus 12 bytes of index.
  *
  * <p>Not thread-safe.
  */
 final class EncodedStore {
-  private static final int BLOCK = 1 << 20;
+  // Below half a G1 region (1 MiB for heaps up to 2 GB), so blocks are not humongous objects.
+  private static final int BLOCK = 256 << 10;
 
   private final List<byte[]> blocks = new ArrayList<>();
   private byte[] current;

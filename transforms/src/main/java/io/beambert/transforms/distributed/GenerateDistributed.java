@@ -432,7 +432,7 @@ public final class GenerateDistributed
           dir.resolve(tempShardName(pool, pools), StandardResolveOptions.RESOLVE_FILE);
       try (OutputStream os =
               new BufferedOutputStream(
-                  Channels.newOutputStream(FileSystems.create(temp, "application/avro")), 1 << 20);
+                  Channels.newOutputStream(FileSystems.create(temp, "application/avro")), 256 << 10);
           DataFileWriter<PretrainingInstance> writer =
               new DataFileWriter<>(new SpecificDatumWriter<>(PretrainingInstance.class))) {
         writer.setCodec(codecFactory(config.codec));

@@ -227,7 +227,7 @@ class PoolGeneratorTest {
   @Test
   void encodedStoreRollsBack() {
     EncodedStore s = new EncodedStore();
-    byte[] big = new byte[700_000];
+    byte[] big = new byte[200_000];
     big[0] = 7;
     s.add(big, big.length);
     int mark = s.size();
@@ -239,7 +239,7 @@ class PoolGeneratorTest {
     assertEquals(2, s.size());
     assertEquals(9, s.block(1)[s.offset(1)]);
     assertEquals(7, s.block(0)[s.offset(0)]);
-    assertEquals(700_000, s.offset(1));
+    assertEquals(200_000, s.offset(1));
   }
 
   @Test
