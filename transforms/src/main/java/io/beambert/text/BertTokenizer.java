@@ -362,9 +362,21 @@ public final class BertTokenizer {
       addId(unkId);
       return;
     }
+    int whole = trie.whole(word, 0, n, false);
+    if (whole >= 0) {
+      addId(whole);
+      return;
+    }
     int mark = nids;
     int start = 0;
     while (start < n) {
+      if (start > 0) {
+        int rest = trie.whole(word, start, n, true);
+        if (rest >= 0) {
+          addId(rest);
+          return;
+        }
+      }
       long r = trie.longest(word, start, n);
       if (r < 0) {
         nids = mark;

@@ -145,6 +145,14 @@ class BertTokenizerTest {
   }
 
   @Test
+  void emptyAndBareHashLinesNeverMatchAnEmptyPiece() {
+    Vocab v = Vocab.of(List.of("[UNK]", "", "##", "a", "##b", "#"));
+    BertTokenizer t = new BertTokenizer(v, true);
+    assertEquals(List.of("a", "##b", "#", "#", "[UNK]"), t.tokenize("ab ## ac"));
+    assertEquals(List.of("a", "[UNK]"), t.tokenize("a \u00e9x"));
+  }
+
+  @Test
   void duplicateVocabLinesUseTheLastId() {
     Vocab v = Vocab.of(List.of("[UNK]", "a", "b", "a"));
     assertEquals(4, v.size());
