@@ -50,6 +50,7 @@ public class TokenizerBenchmark {
 
   private String[] lines;
   private List<String[]> batches;
+  private String wholeText;
   private BertTokenizer ours;
   private HuggingFaceTokenizer huggingFace;
   private Path tokenizerJson;
@@ -93,6 +94,17 @@ public class TokenizerBenchmark {
         report.append("\n  ").append(line).append("\n    ours: ").append(a)
             .append("\n    hf:   ").append(b);
       }
+    }
+    wholeText = String.join("\n", lines);
+    long[] hfWhole = huggingFace.encode(wholeText, false, false).getIds();
+    int[] oursWhole = ours.tokenizeToIds(wholeText);
+    boolean wholeSame = hfWhole.length == oursWhole.length;
+    for (int i = 0; wholeSame && i < oursWhole.length; i++) {
+      wholeSame = hfWhole[i] == oursWhole[i];
+    }
+    if (!wholeSame) {
+      mismatches++;
+      report.append("\n  the whole text gives different ids");
     }
     System.out.printf("corpus: %d lines, %d bytes (%.3f MB); %d distinct source lines, %d differ%n",
         lines.length, bytes, bytes / 1e6, source.size(), mismatches);
@@ -154,6 +166,21 @@ public class TokenizerBenchmark {
   }
 
   private static final int BATCH = 256;
+
+  /** Our tokenizer on the whole corpus as one string (lines joined with newlines). */
+  @Benchmark
+  public long beambertWholeText() {
+    return ours.tokenizeToIdBuffer(wholeText);
+  }
+
+  /**
+   * Hugging Face on the whole corpus as one string: one JNI call, so this measures the Rust code
+   * itself rather than the per-call cost of the binding.
+   */
+  @Benchmark
+  public long huggingFaceWholeText() {
+    return huggingFace.encode(wholeText, false, false).getIds().length;
+  }
 
   private static String tokenizerJson(Vocab vocab) {
     StringBuilder json = new StringBuilder(1 << 20);

@@ -101,7 +101,8 @@ public final class TokenizeCommand {
     }
     Vocab vocab = Vocab.load(vocabFile);
     BertTokenizer tokenizer = new BertTokenizer(vocab, lower);
-    String[] json = ids ? null : jsonTokens(vocab);
+    // The text written for each id, computed once: a JSON string literal, or the decimal id.
+    String[] text = ids ? decimalIds(vocab.size()) : jsonTokens(vocab);
 
     long lines = 0;
     long tokens = 0;
@@ -109,7 +110,8 @@ public final class TokenizeCommand {
     Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     boolean lineStart = true;
     long tokensInLine = 0;
-    // Long lines are tokenized in pieces cut after a space, which gives exactly the same tokens.
+    // Long lines are tokenized in pieces cut where no tokenizer rule looks across (after a space or
+    // some ASCII punctuation), which gives exactly the tokens of the whole line.
     for (String piece = reader.nextPiece(PIECE_BYTES); piece != null;
         piece = reader.nextPiece(PIECE_BYTES)) {
       if (lineStart) {
@@ -120,12 +122,7 @@ public final class TokenizeCommand {
         if (k > 0 || (!lineStart && tokensInLine > 0)) {
           w.write(',');
         }
-        int id = tokenizer.idAt(k);
-        if (json != null) {
-          w.write(json[id]);
-        } else {
-          w.write(Integer.toString(id));
-        }
+        w.write(text[tokenizer.idAt(k)]);
       }
       tokensInLine += n;
       tokens += n;
@@ -153,6 +150,14 @@ public final class TokenizeCommand {
       default:
         throw new UsageException(name + " must be true or false, got '" + value + "'");
     }
+  }
+
+  private static String[] decimalIds(int n) {
+    String[] out = new String[n];
+    for (int id = 0; id < n; id++) {
+      out[id] = Integer.toString(id);
+    }
+    return out;
   }
 
   /** The JSON string literal of every vocabulary line, by id. */

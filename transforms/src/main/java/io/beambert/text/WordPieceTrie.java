@@ -5,9 +5,11 @@ import java.util.Arrays;
 /**
  * Greedy longest-match lookup over the vocabulary, char by char, without building substrings.
  *
- * <p>One trie holds every token; pieces after the first of a word are matched from the node reached
- * by {@code "##"}. The children of the root and of that node are dense arrays; all other edges live
- * in one open-addressing hash table keyed by (node, char). A node's id is the LAST line holding that
+ * <p>Two steps per piece. First, one hash probe asks whether the whole rest of the word is a
+ * vocabulary entry (true for most words), which is then the longest match. Otherwise one trie holding
+ * every token is walked char by char; pieces after the first of a word are matched from the node
+ * reached by {@code "##"}. The children of the root and of that node are dense arrays; all other
+ * edges live in one open-addressing hash table keyed by (node, char). Ids are the LAST line holding a
  * token, like the reference's dict.
  */
 final class WordPieceTrie {
@@ -19,7 +21,6 @@ final class WordPieceTrie {
   private int[] values;
   private int mask;
   private int shift;
-  private int edges;
   private int[] tokenId;
   private int nodes;
   final int unkId;
@@ -50,8 +51,8 @@ final class WordPieceTrie {
     Arrays.fill(keys, -1L);
     mask = cap - 1;
     shift = 64 - Integer.numberOfTrailingZeros(cap);
-    // Pass 1: the "##" node first so that the suffix array can be filled while inserting.
-    int hash = child(child(0, '#', true), '#', true);
+    // The "##" node, from which pieces after the first are matched.
+    int suffixRoot = child(child(0, '#', true), '#', true);
     int unk = NONE;
     for (int i = 0; i < lines.length; i++) {
       String token = lines[i];
@@ -107,12 +108,10 @@ final class WordPieceTrie {
     // Dense copies of the two hot fan-outs.
     for (int c = 0; c < 65536; c++) {
       rootChildren[c] = child(0, (char) c, false);
-      suffixChildren[c] = child(hash, (char) c, false);
+      suffixChildren[c] = child(suffixRoot, (char) c, false);
     }
-    suffixNode = hash;
   }
 
-  private final int suffixNode;
 
   private static int hash(char[] w, int start, int end) {
     int h = 0;
@@ -188,7 +187,6 @@ final class WordPieceTrie {
         }
         keys[slot] = key;
         values[slot] = nodes;
-        edges++;
         return nodes++;
       }
       slot = (slot + 1) & mask;

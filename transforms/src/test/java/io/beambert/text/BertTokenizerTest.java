@@ -192,6 +192,17 @@ class BertTokenizerTest {
   }
 
   @Test
+  void manyTokensOnAFreshTokenizerKeepEveryId() {
+    // More ids than the initial buffer holds, on the first call.
+    String text = "hello world ".repeat(3000);
+    int[] ids = new BertTokenizer(bert, true).tokenizeToIds(text);
+    assertEquals(6000, ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      assertEquals(bert.idOf(i % 2 == 0 ? "hello" : "world"), ids[i], "id " + i);
+    }
+  }
+
+  @Test
   void idsAndTokensAgreeAndBuffersAreReusable() {
     BertTokenizer t = new BertTokenizer(bert, true);
     String text = "The quick brown fox jumps over the lazy dog. Unaffable!";
