@@ -2,6 +2,7 @@ package io.beambert.bench;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import java.io.IOException;
@@ -50,6 +51,8 @@ public class TokenizerBenchmark {
 
   private String[] lines;
   private List<String[]> batches;
+  private String wholeText;
+  private long rawHandle;
   private BertTokenizer ours;
   private HuggingFaceTokenizer huggingFace;
   private Path tokenizerJson;
@@ -83,6 +86,8 @@ public class TokenizerBenchmark {
     huggingFace = HuggingFaceTokenizer.newInstance(tokenizerJson,
         Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
 
+    rawHandle = TokenizersLibrary.LIB.createTokenizerFromString(Files.readString(tokenizerJson));
+
     int mismatches = 0;
     StringBuilder report = new StringBuilder();
     for (String line : source) {
@@ -94,6 +99,19 @@ public class TokenizerBenchmark {
             .append("\n    hf:   ").append(b);
       }
     }
+    wholeText = String.join("\n", lines);
+    long rawEncoding = TokenizersLibrary.LIB.encode(rawHandle, wholeText, false);
+    long[] hfWhole = TokenizersLibrary.LIB.getTokenIds(rawEncoding);
+    TokenizersLibrary.LIB.deleteEncoding(rawEncoding);
+    int[] oursWhole = ours.tokenizeToIds(wholeText);
+    boolean wholeSame = hfWhole.length == oursWhole.length;
+    for (int i = 0; wholeSame && i < oursWhole.length; i++) {
+      wholeSame = hfWhole[i] == oursWhole[i];
+    }
+    if (!wholeSame) {
+      mismatches++;
+      report.append("\n  the whole text gives different ids");
+    }
     System.out.printf("corpus: %d lines, %d bytes (%.3f MB); %d distinct source lines, %d differ%n",
         lines.length, bytes, bytes / 1e6, source.size(), mismatches);
     if (mismatches > 0) {
@@ -104,6 +122,7 @@ public class TokenizerBenchmark {
   @TearDown
   public void tearDown() throws IOException {
     huggingFace.close();
+    TokenizersLibrary.LIB.deleteTokenizer(rawHandle);
     Files.deleteIfExists(tokenizerJson);
   }
 
@@ -154,6 +173,48 @@ public class TokenizerBenchmark {
   }
 
   private static final int BATCH = 256;
+
+  /**
+   * Hugging Face through the binding's raw JNI entry points, fetching only the ids: the Rust
+   * tokenizer plus three JNI calls per line, without building DJL's {@code Encoding} (tokens,
+   * offsets, masks) on the Java side.
+   */
+  @Benchmark
+  public long huggingFaceIdsOnly() {
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long total = 0;
+    for (String line : lines) {
+      long encoding = lib.encode(rawHandle, line, false);
+      total += lib.getTokenIds(encoding).length;
+      lib.deleteEncoding(encoding);
+    }
+    return total;
+  }
+
+  /** {@link #huggingFaceIdsOnly()} on the whole corpus as one string: one encode call. */
+  @Benchmark
+  public long huggingFaceIdsOnlyWholeText() {
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long encoding = lib.encode(rawHandle, wholeText, false);
+    long n = lib.getTokenIds(encoding).length;
+    lib.deleteEncoding(encoding);
+    return n;
+  }
+
+  /** Our tokenizer on the whole corpus as one string (lines joined with newlines). */
+  @Benchmark
+  public long beambertWholeText() {
+    return ours.tokenizeToIdBuffer(wholeText);
+  }
+
+  /**
+   * Hugging Face on the whole corpus as one string: one JNI call, so this measures the Rust code
+   * itself rather than the per-call cost of the binding.
+   */
+  @Benchmark
+  public long huggingFaceWholeText() {
+    return huggingFace.encode(wholeText, false, false).getIds().length;
+  }
 
   private static String tokenizerJson(Vocab vocab) {
     StringBuilder json = new StringBuilder(1 << 20);
