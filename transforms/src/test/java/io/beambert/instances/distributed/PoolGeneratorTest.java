@@ -242,6 +242,45 @@ class PoolGeneratorTest {
     assertEquals(200_000, s.offset(1));
   }
 
+  /** A pool's output is shuffled: no document's instances form a contiguous run. */
+  @Test
+  void documentsAreInterleavedInThePoolsOrder() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    InstanceVocab iv = instanceVocab(vocab);
+    List<Doc> docs = docs(TestCorpus.recombined(20, 12), new BertTokenizer(vocab, true));
+    docs.sort((a, b) -> a.id().compareTo(b.id()));
+    List<String> ids = new ArrayList<>();
+    List<int[][]> tokens = new ArrayList<>();
+    docs.forEach(d -> { ids.add(d.id()); tokens.add(d.tokens()); });
+    InstanceOptions o = InstanceOptions.builder().dupeFactor(3).build();
+    // Which document made each instance: the same streams and partners, one document at a time.
+    InstanceMaker maker = new InstanceMaker(o, iv);
+    Map<TrainingInstance, Integer> owner = new java.util.HashMap<>();
+    for (int d = 0; d < tokens.size(); d++) {
+      final int current = d;
+      for (int pass = 0; pass < 3; pass++) {
+        maker.createInstances(
+            tokens.get(d),
+            rng -> tokens.get(NextSentencePairer.drawPartnerIndex(rng, tokens.size(), current)),
+            PythonRandom.forKey(o.randomSeed(), ids.get(d), pass, PoolGenerator.STEP_INSTANCES),
+            i -> owner.put(i, current));
+      }
+    }
+    List<Integer> order = new ArrayList<>();
+    new PoolGenerator(o, iv).generate(ids, tokens, "p", i -> order.add(owner.get(i)), f -> {
+      throw f.cause();
+    });
+    assertEquals(owner.size(), order.size());
+    int longest = 1;
+    for (int i = 1, run = 1; i < order.size(); i++) {
+      run = order.get(i).equals(order.get(i - 1)) ? run + 1 : 1;
+      longest = Math.max(longest, run);
+    }
+    int perDocument = order.size() / tokens.size();
+    assertTrue(perDocument >= 10, "instances per document: " + perDocument);
+    assertTrue(longest <= 4, "longest run of one document: " + longest + " of ~" + perDocument);
+  }
+
   @Test
   void rejectsUnsortedIds() {
     PoolGenerator g =
