@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,10 +76,27 @@ class GenerateDistributedTest {
     return dir.resolve("in-*.txt").toString();
   }
 
-  static void run(String input, Path out, GenerateDistributed generate) {
+  static PipelineResult run(String input, Path out, GenerateDistributed generate) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(ReadDocuments.from(input)).apply(generate);
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  static long counter(PipelineResult result, String name) {
+    long sum = 0;
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(GenerateDistributed.METRICS, name))
+                    .build())
+            .getCounters()) {
+      sum += c.getCommitted();
+    }
+    return sum;
   }
 
   static GenerateDistributed generate(Path out) throws IOException {
@@ -140,7 +161,11 @@ class GenerateDistributedTest {
     docs.add("\u0007\u0007\n\u0001\n"); // only control characters: tokenizes to nothing
     String input = writeCorpus(tmp.resolve("in"), docs, 1);
     Path out = tmp.resolve("out");
-    run(input, out, generate(out).withMaxSentenceBytes(1000).withNumShards(3));
+    PipelineResult result = run(input, out, generate(out).withMaxSentenceBytes(1000).withNumShards(3));
+    assertEquals(22, counter(result, "documents_read"));
+    assertEquals(20, counter(result, "documents_used"));
+    assertEquals(1, counter(result, "documents_empty"));
+    assertEquals(1, counter(result, "documents_dead_lettered"));
 
     JsonNode counts = metadata(out).get("counts");
     assertEquals(22, counts.get("documents_read").asLong());
@@ -163,6 +188,7 @@ class GenerateDistributedTest {
       instances += shard.size();
     }
     assertEquals(counts.get("instances").asLong(), instances);
+    assertEquals(instances, counter(result, "instances"));
     assertEquals(3, ShardContents.shards(out).size());
   }
 
