@@ -126,6 +126,18 @@ public final class Mask extends PTransform<PCollection<NspPair>, PCollection<Pre
         .setCoder(AvroCoder.of(PretrainingInstance.class));
   }
 
+  /** Masks one pair with its own generator: (seed, document id and chunk, pass, masking step). */
+  static PretrainingInstance maskOne(MaskedLm masker, InstanceOptions options, NspPair p) {
+    PythonRandom rng =
+        RandomSteps.forChunk(
+            options.randomSeed(), p.getDocumentId(), p.getPass(), p.getChunk(), RandomSteps.MASK);
+    TrainingInstance instance =
+        masker.mask(
+            SegmentPair.of(Ids.unboxed(p.getTokensA()), Ids.unboxed(p.getTokensB()), p.getRandomNext()),
+            rng);
+    return InstanceEncoder.toAvro(instance, options.maxSeqLength(), options.maxPredictionsPerSeq());
+  }
+
   /** Masks one pair. */
   static final class MaskFn extends DoFn<NspPair, PretrainingInstance> {
     private final InstanceVocab vocab;
@@ -146,17 +158,11 @@ public final class Mask extends PTransform<PCollection<NspPair>, PCollection<Pre
 
     @ProcessElement
     public void process(@Element NspPair p, OutputReceiver<PretrainingInstance> out) {
-      PythonRandom rng =
-          RandomSteps.forChunk(
-              options.randomSeed(), p.getDocumentId(), p.getPass(), p.getChunk(), RandomSteps.MASK);
-      TrainingInstance instance =
-          masker.mask(
-              SegmentPair.of(Ids.unboxed(p.getTokensA()), Ids.unboxed(p.getTokensB()), p.getRandomNext()),
-              rng);
+      PretrainingInstance instance = maskOne(masker, options, p);
       instances.inc();
-      maskedPositions.update(instance.maskedCount());
-      out.output(
-          InstanceEncoder.toAvro(instance, options.maxSeqLength(), options.maxPredictionsPerSeq()));
+      maskedPositions.update(
+          instance.getMaskedLmWeights().stream().filter(w -> w == 1.0f).count());
+      out.output(instance);
     }
   }
 }
