@@ -2,17 +2,23 @@ package io.beambert.pipelines;
 
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
+import io.beambert.io.Counts;
 import io.beambert.io.OutputDirectory;
 import io.beambert.io.ReadCorpus;
 import io.beambert.io.RunMetadata;
 import io.beambert.io.WriteReferenceShards;
+import io.beambert.io.WriteShards;
 import io.beambert.schemas.Document;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.TokenizedDocument;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
+import io.beambert.transforms.Mask;
+import io.beambert.transforms.PackSegments;
+import io.beambert.transforms.PairForNsp;
 import io.beambert.transforms.SplitDocuments;
+import io.beambert.transforms.Truncate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -32,9 +38,14 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * {@code beambert pretraining-data}: turns a corpus into masked-LM / next-sentence pretraining
@@ -141,7 +152,7 @@ public final class PretrainingDataPipeline {
 
     void setNumShards(int value);
 
-    @Description("Generation mode: 'reference' (bit-exact with create_pretraining_data.py; one worker generates).")
+    @Description("Generation mode: 'reference' (bit-exact with create_pretraining_data.py; one worker generates) or 'distributed' (per-document random streams; all workers).")
     @Default.String("reference")
     String getMode();
 
@@ -154,9 +165,55 @@ public final class PretrainingDataPipeline {
     void setOverwrite(boolean value);
   }
 
+  static final String REFERENCE = "reference";
+  static final String DISTRIBUTED = "distributed";
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: beambert pretraining-data --input=GLOB --vocab=FILE --output=DIR [options]",
+          "",
+          "Turns a corpus (UTF-8, one sentence per line, a blank line between documents) into",
+          "masked-LM / next-sentence pretraining instances: DIR/part-SSSSS-of-NNNNN.avro and",
+          "DIR/_metadata.json (written last). Reference mode reproduces Google's",
+          "create_pretraining_data.py instance for instance.",
+          "",
+          "  --input=GLOB                  corpus files (required)",
+          "  --vocab=FILE                  WordPiece vocabulary, one token per line (required;",
+          "                                must hold [CLS], [SEP], [MASK], [UNK])",
+          "  --output=DIR                  output directory, empty or new (required)",
+          "  --maxSeqLength=128            tokens per instance incl. [CLS] and two [SEP] (>= 5)",
+          "  --maxPredictionsPerSeq=20     cap on masked positions (>= 1)",
+          "  --maskedLmProb=0.15           fraction of tokens to mask, in (0, 1]",
+          "  --dupeFactor=10               passes over the documents, each with new masks (>= 1)",
+          "  --shortSeqProb=0.1            probability of a shorter target length, in [0, 1]",
+          "  --randomSeed=12345            seed",
+          "  --doLowerCase=true            lower-case and strip accents (uncased vocabularies)",
+          "  --doWholeWordMask=false       mask whole words (the reference's flag, quirks included)",
+          "  --perWordMaskDecision=false   with whole-word masking: one 80/10/10 decision per word",
+          "                                (not in the reference)",
+          "  --nonSpecialReplacements=false  random replacements only from non-special entries",
+          "                                (not [PAD], [unusedN], ...; not in the reference)",
+          "  --numShards=1                 output shards; instance k goes to shard k mod N",
+          "  --mode=reference              reference: bit-exact with create_pretraining_data.py,",
+          "                                generated on one worker; distributed: the same",
+          "                                algorithm with per-document random streams, on all",
+          "                                workers (deterministic for a seed, not the reference's",
+          "                                instances)",
+          "  --overwrite=false             replace the shards and _metadata.json in a non-empty DIR",
+          "",
+          "Beam options apply too, e.g. --runner=FlinkRunner --flinkMaster=[local] (default: the",
+          "DirectRunner).");
+
   private PretrainingDataPipeline() {}
 
   public static void main(String[] args) throws IOException {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.println(USAGE);
+        return;
+      }
+    }
     Options options =
         PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).withValidation().as(Options.class);
     run(options);
@@ -199,9 +256,9 @@ public final class PretrainingDataPipeline {
    */
   static Plan plan(Options options) throws IOException {
     String mode = options.getMode().toLowerCase(Locale.ROOT);
-    if (!mode.equals("reference")) {
+    if (!mode.equals(REFERENCE) && !mode.equals(DISTRIBUTED)) {
       throw new IllegalArgumentException(
-          "--mode must be 'reference' (the only mode of this version), got '" + options.getMode() + "'");
+          "--mode must be 'reference' or 'distributed', got '" + options.getMode() + "'");
     }
     if (options.getNumShards() < 1) {
       throw new IllegalArgumentException("--numShards must be at least 1, got " + options.getNumShards());
@@ -246,7 +303,9 @@ public final class PretrainingDataPipeline {
 
   static void buildPipeline(Pipeline pipeline, Options options, Plan plan, long startMillis) {
     Map<String, Object> described = describe(options);
-    String runKey = "reference\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
+    String mode = options.getMode().toLowerCase(Locale.ROOT);
+    String runKey =
+        mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
     PCollection<TokenizedDocument> docs =
         pipeline
             .apply("ReadCorpus", ReadCorpus.from(options.getInput()))
@@ -255,23 +314,59 @@ public final class PretrainingDataPipeline {
                 "Tokenize",
                 ParDo.of(new TokenizeDocumentFn(plan.vocab, options.getDoLowerCase())))
             .setCoder(AvroCoder.of(TokenizedDocument.class));
-    docs.apply(
-            "GenerateInstances",
-            WriteReferenceShards.to(options.getOutput())
-                .withOptions(plan.instanceOptions)
-                .withVocab(plan.instanceVocab)
-                .withNumShards(options.getNumShards())
-                .withRunKey(runKey))
-        .apply(
-            "CommitOutput",
-            ParDo.of(
-                new CommitFn(
-                    options.getOutput(),
-                    options.getInput(),
-                    options.getNumShards(),
-                    described,
-                    plan.vocabSha256,
-                    startMillis)));
+    PCollection<RunCounts> counts =
+        mode.equals(REFERENCE)
+            ? docs.apply(
+                "GenerateInstances",
+                WriteReferenceShards.to(options.getOutput())
+                    .withOptions(plan.instanceOptions)
+                    .withVocab(plan.instanceVocab)
+                    .withNumShards(options.getNumShards())
+                    .withRunKey(runKey))
+            : distributed(docs, options, plan, runKey);
+    counts.apply(
+        "CommitOutput",
+        ParDo.of(
+            new CommitFn(
+                options.getOutput(),
+                options.getInput(),
+                options.getNumShards(),
+                runKey,
+                described,
+                plan.vocabSha256,
+                startMillis)));
+  }
+
+  /** Distributed mode: the composable transforms, then deterministic shards. */
+  private static PCollection<RunCounts> distributed(
+      PCollection<TokenizedDocument> docs, Options options, Plan plan, String runKey) {
+    InstanceOptions o = plan.instanceOptions;
+    PCollection<RunCounts> written =
+        docs.apply(
+                "PackSegments",
+                PackSegments.create()
+                    .withMaxSeqLength(o.maxSeqLength())
+                    .withShortSeqProb(o.shortSeqProb())
+                    .withDupeFactor(o.dupeFactor())
+                    .withSeed(o.randomSeed()))
+            .apply("PairForNsp", PairForNsp.withPartnersFrom(docs).withSeed(o.randomSeed()))
+            .apply("Truncate", Truncate.create().withMaxSeqLength(o.maxSeqLength()).withSeed(o.randomSeed()))
+            .apply("Mask", Mask.with(plan.instanceVocab).withOptions(o))
+            .apply(
+                "WriteShards",
+                WriteShards.to(options.getOutput())
+                    .withNumShards(options.getNumShards())
+                    .withRunKey(runKey));
+    PCollection<RunCounts> corpus =
+        docs.apply(
+                "CountDocuments",
+                MapElements.into(TypeDescriptor.of(RunCounts.class)).via(Counts::ofDocument))
+            .setCoder(AvroCoder.of(RunCounts.class));
+    return PCollectionList.of(written)
+        .and(corpus)
+        .apply("AllCounts", Flatten.pCollections())
+        .apply("Total", Combine.globally(new Counts.SumFn()))
+        .setCoder(AvroCoder.of(RunCounts.class));
   }
 
   /** Every option of the run, by name, for {@code _metadata.json}. */
@@ -350,6 +445,7 @@ public final class PretrainingDataPipeline {
     private final String outputDir;
     private final String input;
     private final int numShards;
+    private final String runKey;
     private final Map<String, Object> options;
     private final String vocabSha256;
     private final long startMillis;
@@ -358,12 +454,14 @@ public final class PretrainingDataPipeline {
         String outputDir,
         String input,
         int numShards,
+        String runKey,
         Map<String, Object> options,
         String vocabSha256,
         long startMillis) {
       this.outputDir = outputDir;
       this.input = input;
       this.numShards = numShards;
+      this.runKey = runKey;
       this.options = new LinkedHashMap<>(options);
       this.vocabSha256 = vocabSha256;
       this.startMillis = startMillis;
@@ -376,7 +474,7 @@ public final class PretrainingDataPipeline {
             "the corpus --input=" + input + " has no non-empty document (every line is blank or"
                 + " tokenizes to nothing); nothing was written");
       }
-      OutputDirectory.commit(outputDir, numShards);
+      OutputDirectory.commit(outputDir, numShards, runKey);
       long[] perShard = new long[numShards];
       for (int i = 0; i < numShards && i < counts.getShardInstances().size(); i++) {
         perShard[i] = counts.getShardInstances().get(i);

@@ -58,10 +58,25 @@ public final class InstanceShardWriter implements AutoCloseable {
     if (numShards < 1) {
       throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
     }
+    return open(outputDir, 0, numShards, numShards, runKey);
+  }
+
+  /**
+   * Opens the temporary file of shard {@code index} of {@code numShards} only; every record goes
+   * to that shard. For writers that run one per shard on different workers.
+   */
+  public static InstanceShardWriter openShard(
+      String outputDir, int index, int numShards, String runKey) throws IOException {
+    ShardNames.shard(index, numShards); // checks the index
+    return open(outputDir, index, index + 1, numShards, runKey);
+  }
+
+  private static InstanceShardWriter open(
+      String outputDir, int from, int to, int numShards, String runKey) throws IOException {
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);
-    List<DataFileWriter<PretrainingInstance>> writers = new ArrayList<>(numShards);
+    List<DataFileWriter<PretrainingInstance>> writers = new ArrayList<>(to - from);
     try {
-      for (int i = 0; i < numShards; i++) {
+      for (int i = from; i < to; i++) {
         ResourceId file =
             dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
         OutputStream out =
@@ -85,6 +100,31 @@ public final class InstanceShardWriter implements AutoCloseable {
       throw e;
     }
     return new InstanceShardWriter(writers);
+  }
+
+  /**
+   * Appends one record given in Avro binary encoding (as {@link #encode} makes it) to the next
+   * shard in round-robin order.
+   */
+  public void writeEncoded(byte[] record) throws IOException {
+    int shard = (int) (written % writers.size());
+    writers.get(shard).appendEncoded(java.nio.ByteBuffer.wrap(record));
+    counts[shard]++;
+    written++;
+  }
+
+  /** The Avro binary encoding of one record (no container framing). */
+  public static byte[] encode(PretrainingInstance instance) {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
+      org.apache.avro.io.BinaryEncoder encoder =
+          org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+      new SpecificDatumWriter<>(PretrainingInstance.class).write(instance, encoder);
+      encoder.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("encoding into memory cannot fail", e);
+    }
   }
 
   /** Appends {@code instance} to the next shard in round-robin order. */

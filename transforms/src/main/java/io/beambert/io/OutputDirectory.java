@@ -74,6 +74,23 @@ public final class OutputDirectory {
     }
   }
 
+  /**
+   * Writes an empty shard (header only) for every shard index that received no record, then renames
+   * the temporary shards; for writers that only create the shards they fill.
+   */
+  public static void commit(String outputDir, int numShards, String runKey) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    for (int i = 0; i < numShards; i++) {
+      ResourceId temp =
+          dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
+      MatchResult m = FileSystems.match(temp.toString(), EmptyMatchTreatment.ALLOW);
+      if (m.status() != MatchResult.Status.OK || m.metadata().isEmpty()) {
+        InstanceShardWriter.openShard(outputDir, i, numShards, runKey).close();
+      }
+    }
+    commit(outputDir, numShards);
+  }
+
   /** Renames the temporary shards of a finished run to their final names. */
   public static void commit(String outputDir, int numShards) throws IOException {
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);

@@ -122,7 +122,7 @@ public final class WriteReferenceShards
             "GenerateAndWrite",
             ParDo.of(new GenerateFn(outputDir, options, vocab, numShards, key)))
         .setCoder(AvroCoder.of(RunCounts.class))
-        .apply("Total", Combine.globally(new SumCountsFn()))
+        .apply("Total", Combine.globally(new Counts.SumFn()))
         .setCoder(AvroCoder.of(RunCounts.class));
   }
 
@@ -222,7 +222,7 @@ public final class WriteReferenceShards
           tokens += s.length;
         }
       }
-      RunCounts counts = zero();
+      RunCounts counts = Counts.zero();
       counts.setDocuments((long) documents.size());
       counts.setSentences(sentences);
       counts.setTokens(tokens);
@@ -264,48 +264,6 @@ public final class WriteReferenceShards
       counts.setRandomNext(randomNext[0]);
       instancesCounter.inc(counts.getInstances());
       out.output(counts);
-    }
-  }
-
-  static RunCounts zero() {
-    return RunCounts.newBuilder()
-        .setDocuments(0L)
-        .setSentences(0L)
-        .setTokens(0L)
-        .setInstances(0L)
-        .setInstanceTokens(0L)
-        .setMaskedPositions(0L)
-        .setRandomNext(0L)
-        .setShardInstances(new ArrayList<>())
-        .build();
-  }
-
-  /** Sums counts; shard counts element-wise. The empty input gives all zeros. */
-  static final class SumCountsFn extends Combine.BinaryCombineFn<RunCounts> {
-    @Override
-    public RunCounts apply(RunCounts a, RunCounts b) {
-      List<Long> shards = new ArrayList<>();
-      int n = Math.max(a.getShardInstances().size(), b.getShardInstances().size());
-      for (int i = 0; i < n; i++) {
-        long x = i < a.getShardInstances().size() ? a.getShardInstances().get(i) : 0;
-        long y = i < b.getShardInstances().size() ? b.getShardInstances().get(i) : 0;
-        shards.add(x + y);
-      }
-      return RunCounts.newBuilder()
-          .setDocuments(a.getDocuments() + b.getDocuments())
-          .setSentences(a.getSentences() + b.getSentences())
-          .setTokens(a.getTokens() + b.getTokens())
-          .setInstances(a.getInstances() + b.getInstances())
-          .setInstanceTokens(a.getInstanceTokens() + b.getInstanceTokens())
-          .setMaskedPositions(a.getMaskedPositions() + b.getMaskedPositions())
-          .setRandomNext(a.getRandomNext() + b.getRandomNext())
-          .setShardInstances(shards)
-          .build();
-    }
-
-    @Override
-    public RunCounts identity() {
-      return zero();
     }
   }
 }
