@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Starts or stops a local Flink 1.19 session cluster (one JobManager, one TaskManager) built from the
+# Maven Central jars that runners/pom.xml collects. Every endpoint is bound to 127.0.0.1: a Flink REST
+# port accepts arbitrary jobs, so it must never listen on other interfaces.
+#
+#   runners/flink/local-cluster.sh start [--slots=N] [--port=8081]
+#   runners/flink/local-cluster.sh status
+#   runners/flink/local-cluster.sh stop
+#
+# Submit a job with: bin/beambert SUBCOMMAND ... --runner=FlinkRunner --flinkMaster=127.0.0.1:8081
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+lib="$root/runners/target/flink-lib"
+state="${BEAMBERT_FLINK_HOME:-$root/runners/target/flink-cluster}"
+slots=2
+port=8081
+cmd="${1:-}"
+shift || true
+for arg in "$@"; do
+  case "$arg" in
+    --slots=*) slots="${arg#--slots=}" ;;
+    --port=*) port="${arg#--port=}" ;;
+    *) echo "local-cluster.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+build_lib() {
+  if [ ! -d "$lib" ]; then
+    echo "local-cluster.sh: collecting the Flink jars (first use)..." >&2
+    (cd "$root" && mvn -B -q -pl runners package -DskipTests) >&2
+  fi
+}
+
+write_config() {
+  mkdir -p "$state/conf" "$state/log" "$state/tmp"
+  cat >"$state/conf/config.yaml" <<YAML
+jobmanager.rpc.address: 127.0.0.1
+jobmanager.bind-host: 127.0.0.1
+jobmanager.rpc.port: 6123
+jobmanager.memory.process.size: 1024m
+taskmanager.bind-host: 127.0.0.1
+taskmanager.host: 127.0.0.1
+taskmanager.numberOfTaskSlots: $slots
+taskmanager.cpu.cores: $slots
+# A TaskManager started without Flink's shell scripts needs its memory spelled out (the scripts
+# normally compute these and pass them on the command line). Heap = framework + task heap.
+taskmanager.memory.framework.heap.size: 128m
+taskmanager.memory.task.heap.size: 1536m
+taskmanager.memory.framework.off-heap.size: 128m
+taskmanager.memory.task.off-heap.size: 0m
+taskmanager.memory.network.min: 128m
+taskmanager.memory.network.max: 128m
+taskmanager.memory.managed.size: 512m
+taskmanager.memory.jvm-metaspace.size: 256m
+taskmanager.memory.jvm-overhead.min: 192m
+taskmanager.memory.jvm-overhead.max: 192m
+rest.address: 127.0.0.1
+rest.bind-address: 127.0.0.1
+rest.port: $port
+blob.server.port: 0
+io.tmp.dirs: $state/tmp
+parallelism.default: $slots
+YAML
+  cat >"$state/conf/log4j.properties" <<'PROPS'
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FileAppender
+appender.file.name = FileAppender
+appender.file.type = FILE
+appender.file.fileName = ${sys:log.file}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+PROPS
+}
+
+start_process() {
+  local name="$1" main="$2" heap="$3"
+  java $heap \
+    -Dlog.file="$state/log/$name.log" \
+    -Dlog4j.configurationFile="file:$state/conf/log4j.properties" \
+    -cp "$lib/*" "$main" --configDir "$state/conf" >"$state/log/$name.out" 2>&1 &
+  echo $! >"$state/$name.pid"
+}
+
+is_running() {
+  [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null
+}
+
+case "$cmd" in
+  start)
+    build_lib
+    if is_running jobmanager; then
+      echo "local-cluster.sh: already running (REST on 127.0.0.1:$port)"; exit 0
+    fi
+    write_config
+    start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "-Xmx768m"
+    start_process taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+      "-Xmx1664m -Xms1664m -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m"
+    for _ in $(seq 1 60); do
+      if curl -sf "http://127.0.0.1:$port/taskmanagers" 2>/dev/null | grep -q '"slotsNumber"'; then
+        echo "local-cluster.sh: Flink session cluster up: REST on 127.0.0.1:$port, $slots slots (logs in $state/log)"
+        exit 0
+      fi
+      sleep 1
+    done
+    echo "local-cluster.sh: the cluster did not come up within 60 s; see $state/log" >&2
+    exit 1
+    ;;
+  status)
+    if is_running jobmanager; then
+      curl -sf "http://127.0.0.1:$port/overview" && echo
+    else
+      echo "local-cluster.sh: not running"; exit 1
+    fi
+    ;;
+  stop)
+    for name in taskmanager jobmanager; do
+      if is_running "$name"; then kill "$(cat "$state/$name.pid")"; fi
+      rm -f "$state/$name.pid"
+    done
+    echo "local-cluster.sh: stopped"
+    ;;
+  *)
+    echo "usage: local-cluster.sh start [--slots=N] [--port=P] | status | stop" >&2
+    exit 2
+    ;;
+esac
