@@ -1,6 +1,7 @@
 package io.beambert.pipelines;
 
 import io.beambert.cli.UsageException;
+import io.beambert.instances.InstanceJson;
 import io.beambert.io.ShardNames;
 import io.beambert.schemas.PretrainingInstance;
 import java.io.BufferedWriter;
@@ -90,7 +91,6 @@ public final class InspectCommand {
     List<ResourceId> shards = resolve(input);
     Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     long written = 0;
-    StringBuilder line = new StringBuilder(4096);
     for (ResourceId shard : shards) {
       if (written >= limit) {
         break;
@@ -101,10 +101,7 @@ public final class InspectCommand {
         PretrainingInstance record = null;
         while (written < limit && records.hasNext()) {
           record = records.next(record);
-          line.setLength(0);
-          appendJson(record, line);
-          line.append('\n');
-          writer.write(line.toString());
+          InstanceJson.writeLine(record, writer);
           written++;
         }
       } catch (AvroRuntimeException e) {
@@ -137,49 +134,5 @@ public final class InspectCommand {
     }
     files.sort(Comparator.comparing(ResourceId::toString));
     return files;
-  }
-
-  /** Appends one instance as JSON, keys and number formats as in the reference's dumps. */
-  static void appendJson(PretrainingInstance r, StringBuilder sb) {
-    sb.append("{\"input_ids\":");
-    appendInts(r.getInputIds(), sb);
-    sb.append(",\"input_mask\":");
-    appendInts(r.getInputMask(), sb);
-    sb.append(",\"segment_ids\":");
-    appendInts(r.getSegmentIds(), sb);
-    sb.append(",\"masked_lm_positions\":");
-    appendInts(r.getMaskedLmPositions(), sb);
-    sb.append(",\"masked_lm_ids\":");
-    appendInts(r.getMaskedLmIds(), sb);
-    sb.append(",\"masked_lm_weights\":[");
-    List<Float> weights = r.getMaskedLmWeights();
-    for (int i = 0; i < weights.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      appendFloat(weights.get(i), sb);
-    }
-    sb.append("],\"next_sentence_labels\":[").append(r.getNextSentenceLabels()).append("]}");
-  }
-
-  private static void appendInts(List<Integer> values, StringBuilder sb) {
-    sb.append('[');
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(values.get(i).intValue());
-    }
-    sb.append(']');
-  }
-
-  /** Python's repr of the float widened to double, for the values weights take (0.0, 1.0, ...). */
-  private static void appendFloat(float value, StringBuilder sb) {
-    double d = value;
-    if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-      sb.append((long) d).append(".0");
-    } else {
-      sb.append(Double.toString(d));
-    }
   }
 }
