@@ -8,16 +8,15 @@ import io.beambert.io.ReadCorpus;
 import io.beambert.io.RunMetadata;
 import io.beambert.io.WriteReferenceShards;
 import io.beambert.io.WriteShards;
-import io.beambert.schemas.Document;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.TokenizedDocument;
-import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import io.beambert.transforms.Mask;
 import io.beambert.transforms.PackSegments;
 import io.beambert.transforms.PairForNsp;
 import io.beambert.transforms.SplitDocuments;
+import io.beambert.transforms.TokenizeDocuments;
 import io.beambert.transforms.Truncate;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,8 +30,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -50,14 +47,24 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 /**
  * {@code beambert pretraining-data}: turns a corpus into masked-LM / next-sentence pretraining
  * instances in Avro shards ({@code DIR/part-SSSSS-of-NNNNN.avro}, records {@link
- * PretrainingInstance}) plus {@code DIR/_metadata.json}.
+ * PretrainingInstance}) plus {@code DIR/_metadata.json}, written last.
  *
- * <p>{@code --mode=reference} reproduces Google's {@code create_pretraining_data.py} instance for
- * instance: with {@code --numShards=1} the shard holds the reference's instances in the reference's
- * order; with more shards instance k goes to shard k mod numShards, as the reference distributes
- * over its output files. The graph: read lines, split documents, tokenize, gather the corpus on one
- * worker, generate and write (see {@link WriteReferenceShards} for its memory bound), then rename
- * the shards and write {@code _metadata.json} last.
+ * <p>Both modes read lines ({@link ReadCorpus}), split documents ({@link SplitDocuments}) and
+ * tokenize them ({@link TokenizeDocuments}); then
+ *
+ * <ul>
+ *   <li>{@code --mode=reference} reproduces Google's {@code create_pretraining_data.py} instance
+ *       for instance: the corpus is gathered on one worker and generated on the reference's single
+ *       random stream ({@link WriteReferenceShards}, which states the memory bound). With {@code
+ *       --numShards=1} the shard holds the reference's instances in the reference's order; with N
+ *       shards instance k goes to shard k mod N, as the reference spreads over its output files.
+ *   <li>{@code --mode=distributed} runs the same algorithm on every worker with per-element random
+ *       streams: {@link PackSegments}, {@link PairForNsp}, {@link Truncate}, {@link Mask}, then
+ *       {@link WriteShards}. Deterministic for a seed on any runner, not the reference's instances.
+ * </ul>
+ *
+ * <p>Shards are written under temporary names and renamed when all are complete; a failed run
+ * never leaves {@code _metadata.json}. Re-running with the same inputs gives byte-identical shards.
  *
  * <pre>{@code
  * beambert pretraining-data --input='corpus/*.txt' --vocab=vocab.txt --output=out/ --dupeFactor=5
@@ -312,8 +319,7 @@ public final class PretrainingDataPipeline {
             .apply("SplitDocuments", SplitDocuments.create())
             .apply(
                 "Tokenize",
-                ParDo.of(new TokenizeDocumentFn(plan.vocab, options.getDoLowerCase())))
-            .setCoder(AvroCoder.of(TokenizedDocument.class));
+                TokenizeDocuments.with(plan.vocab).withDoLowerCase(options.getDoLowerCase()));
     PCollection<RunCounts> counts =
         mode.equals(REFERENCE)
             ? docs.apply(
@@ -390,51 +396,6 @@ public final class PretrainingDataPipeline {
     m.put("overwrite", o.getOverwrite());
     m.put("runner", o.getRunner() == null ? null : o.getRunner().getSimpleName());
     return m;
-  }
-
-  /** Tokenizes each sentence of a document; sentences that tokenize to nothing are dropped. */
-  static final class TokenizeDocumentFn extends DoFn<Document, TokenizedDocument> {
-    private final Vocab vocab;
-    private final boolean doLowerCase;
-    private transient BertTokenizer tokenizer;
-    private final Counter emptySentences =
-        Metrics.counter(PretrainingDataPipeline.class, "sentences_without_tokens");
-
-    TokenizeDocumentFn(Vocab vocab, boolean doLowerCase) {
-      this.vocab = vocab;
-      this.doLowerCase = doLowerCase;
-    }
-
-    @Setup
-    public void setup() {
-      tokenizer = new BertTokenizer(vocab, doLowerCase);
-    }
-
-    @ProcessElement
-    public void process(@Element Document doc, OutputReceiver<TokenizedDocument> out) {
-      List<List<Integer>> sentences = new ArrayList<>(doc.getSentences().size());
-      for (String sentence : doc.getSentences()) {
-        int[] ids = tokenizer.tokenizeToIds(sentence);
-        if (ids.length == 0) {
-          emptySentences.inc();
-          continue;
-        }
-        List<Integer> boxed = new ArrayList<>(ids.length);
-        for (int id : ids) {
-          boxed.add(id);
-        }
-        sentences.add(boxed);
-      }
-      out.output(
-          TokenizedDocument.newBuilder()
-              .setId(doc.getId())
-              .setFile(doc.getFile())
-              .setFirstLine(doc.getFirstLine())
-              .setOpensFile(doc.getOpensFile())
-              .setClosesFile(doc.getClosesFile())
-              .setSentences(sentences)
-              .build());
-    }
   }
 
   /**
