@@ -1,5 +1,6 @@
 package io.beambert.instances;
 
+import io.beambert.text.Vocab;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,6 +80,19 @@ public final class InstanceVocab implements Serializable {
    */
   public static InstanceVocab fromTokens(List<String> tokensInLineOrder) {
     return new InstanceVocab(tokensInLineOrder);
+  }
+
+  /**
+   * Builds from a loaded vocabulary (its lines in order).
+   *
+   * @throws IllegalArgumentException when [CLS], [SEP], [MASK] or [UNK] is missing
+   */
+  public static InstanceVocab from(Vocab vocab) {
+    List<String> lines = new ArrayList<>(vocab.size());
+    for (int id = 0; id < vocab.size(); id++) {
+      lines.add(vocab.tokenAt(id));
+    }
+    return new InstanceVocab(lines);
   }
 
   /** Whether the token counts as special for {@code nonSpecialReplacements}: "[...]" form. */

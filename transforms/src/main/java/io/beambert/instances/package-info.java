@@ -1,13 +1,27 @@
 /**
  * BERT pretraining instances, bit-exact with Google's {@code create_pretraining_data.py}: segment
  * packing, next-sentence pairing, pair truncation and masked-LM masking as plain-Java pieces that
- * each draw from a {@link io.beambert.random.RandomSource}, composed by {@link
- * io.beambert.instances.ReferenceGenerator} on one sequential stream in the reference's call order.
+ * each draw from a {@link io.beambert.random.RandomSource}. No Beam imports.
  *
- * <p>Documents are {@code int[][]}: sentences of word-piece ids. {@link
- * io.beambert.instances.TrainingInstance} is the compact result; {@link
- * io.beambert.instances.InstanceEncoder} turns it into the Avro {@code PretrainingInstance} with the
- * reference's padding, and {@link io.beambert.instances.InstanceJson} writes and reads the JSON-lines
- * layout of the golden files. No Beam imports.
+ * <p>Data flow: {@link io.beambert.instances.CorpusReader} (text to documents, {@code int[][]}
+ * sentences of word-piece ids) → {@link io.beambert.instances.InstanceMaker} per document and pass
+ * ({@link io.beambert.instances.SegmentPacker}, {@link io.beambert.instances.NextSentencePairer},
+ * {@link io.beambert.instances.SeqPairTruncator} giving {@link
+ * io.beambert.instances.SegmentPair}s; {@link io.beambert.instances.MaskedLm} giving {@link
+ * io.beambert.instances.TrainingInstance}s) → {@link io.beambert.instances.InstanceEncoder} (Avro
+ * {@code PretrainingInstance} with the reference's padding) → {@link
+ * io.beambert.instances.InstanceJson} (the golden files' JSON-lines layout).
+ *
+ * <p>Reference mode: {@link io.beambert.instances.ReferenceGenerator} composes everything on ONE
+ * sequential stream in the reference's call order and emits the instances in the reference's final
+ * order; it keeps them compactly in an {@link io.beambert.instances.InstanceStore} until the final
+ * shuffle.
+ *
+ * <p>Distributed use: the same pieces run per element with a per-element stream, e.g. {@code
+ * PythonRandom.forKey(seed, documentId, pass, step)}, and a {@link
+ * io.beambert.instances.PartnerDocuments} that draws random-next partners from a deterministic
+ * grouping. {@link io.beambert.instances.InstanceMaker#createPairs} and {@link
+ * io.beambert.instances.MaskedLm#mask} can take different streams, so packing and masking can be
+ * separate steps.
  */
 package io.beambert.instances;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.testing.Shared;
+import io.beambert.text.PyStr;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,13 +58,13 @@ class GoldenInstancesTest {
       for (int t = 0; t < out.length; t++) {
         out[t] = ids.get(tokens.get(t).asText());
       }
-      tokenized.put(pythonStrip(node.get("text").asText()), out);
+      tokenized.put(PyStr.strip(node.get("text").asText()), out);
     }
     String text = new String(Files.readAllBytes(Shared.path("golden/" + corpus)), StandardCharsets.UTF_8);
     List<List<int[]>> docs = new ArrayList<>();
     docs.add(new ArrayList<>());
     for (String line : text.split("\n", -1)) {
-      String stripped = pythonStrip(line);
+      String stripped = PyStr.strip(line);
       if (stripped.isEmpty()) {
         docs.add(new ArrayList<>());
         continue;
@@ -83,26 +84,6 @@ class GoldenInstancesTest {
       }
     }
     return out;
-  }
-
-  /** Python str.strip() for the characters the golden corpora contain. */
-  private static String pythonStrip(String s) {
-    int from = 0;
-    int to = s.length();
-    while (from < to && isPySpace(s.charAt(from))) {
-      from++;
-    }
-    while (to > from && isPySpace(s.charAt(to - 1))) {
-      to--;
-    }
-    return s.substring(from, to);
-  }
-
-  private static boolean isPySpace(char c) {
-    return Character.isWhitespace(c)
-        || Character.getType(c) == Character.SPACE_SEPARATOR
-        || c == '\u0085'
-        || (c >= '\u001c' && c <= '\u001f');
   }
 
   static List<PretrainingInstance> generate(InstanceOptions options, List<int[][]> documents)
