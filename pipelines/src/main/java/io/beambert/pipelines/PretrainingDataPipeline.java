@@ -8,6 +8,7 @@ import io.beambert.io.ReadCorpus;
 import io.beambert.io.RunMetadata;
 import io.beambert.io.WriteReferenceShards;
 import io.beambert.io.WriteShards;
+import io.beambert.schemas.CorpusLine;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.TokenizedDocument;
@@ -289,13 +290,9 @@ public final class PretrainingDataPipeline {
     }
     Path vocabFile = Paths.get(options.getVocab());
     Vocab vocab = Vocab.load(vocabFile);
-    List<String> lines = new ArrayList<>(vocab.size());
-    for (int id = 0; id < vocab.size(); id++) {
-      lines.add(vocab.tokenAt(id));
-    }
     InstanceVocab instanceVocab;
     try {
-      instanceVocab = InstanceVocab.fromTokens(lines);
+      instanceVocab = InstanceVocab.from(vocab);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "--vocab=" + options.getVocab() + ": " + e.getMessage(), e);
@@ -313,23 +310,27 @@ public final class PretrainingDataPipeline {
     String mode = options.getMode().toLowerCase(Locale.ROOT);
     String runKey =
         mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
-    PCollection<TokenizedDocument> docs =
-        pipeline
-            .apply("ReadCorpus", ReadCorpus.from(options.getInput()))
-            .apply("SplitDocuments", SplitDocuments.create())
-            .apply(
-                "Tokenize",
-                TokenizeDocuments.with(plan.vocab).withDoLowerCase(options.getDoLowerCase()));
+    PCollection<CorpusLine> lines = pipeline.apply("ReadCorpus", ReadCorpus.from(options.getInput()));
     PCollection<RunCounts> counts =
         mode.equals(REFERENCE)
-            ? docs.apply(
+            ? lines.apply(
                 "GenerateInstances",
                 WriteReferenceShards.to(options.getOutput())
                     .withOptions(plan.instanceOptions)
-                    .withVocab(plan.instanceVocab)
+                    .withVocab(plan.vocab)
+                    .withDoLowerCase(options.getDoLowerCase())
                     .withNumShards(options.getNumShards())
                     .withRunKey(runKey))
-            : distributed(docs, options, plan, runKey);
+            : distributed(
+                lines
+                    .apply("SplitDocuments", SplitDocuments.create())
+                    .apply(
+                        "Tokenize",
+                        TokenizeDocuments.with(plan.vocab)
+                            .withDoLowerCase(options.getDoLowerCase())),
+                options,
+                plan,
+                runKey);
     counts.apply(
         "CommitOutput",
         ParDo.of(

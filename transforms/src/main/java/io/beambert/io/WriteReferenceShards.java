@@ -6,7 +6,11 @@ import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.ReferenceGenerator;
 import io.beambert.instances.TrainingInstance;
 import io.beambert.schemas.RunCounts;
-import io.beambert.schemas.TokenizedDocument;
+import io.beambert.schemas.CorpusLine;
+import io.beambert.schemas.TokenizedLine;
+import io.beambert.text.BertTokenizer;
+import io.beambert.text.PyStr;
+import io.beambert.text.Vocab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,7 +26,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -30,47 +33,62 @@ import org.apache.beam.sdk.values.PCollection;
  * Reference mode: generates the pretraining instances of a whole corpus exactly like the
  * reference's {@code create_pretraining_data.py} and writes them round-robin into Avro shards.
  *
- * <p>Input: {@code PCollection<TokenizedDocument>} (documents of any order). Output: a {@code
- * PCollection<RunCounts>} with exactly one element (zeros for an empty corpus), after the shards
- * have been written under their temporary names in the output directory; {@link
+ * <p>Input: {@code PCollection<CorpusLine>} (from {@link ReadCorpus}, any order). Output: a {@code
+ * PCollection<RunCounts>} with exactly one element (zeros for a corpus without documents), after
+ * the shards have been written under their temporary names in the output directory; {@link
  * OutputDirectory#commit} then gives them their final names.
  *
- * <p>The reference's algorithm draws from one sequential random stream over the whole corpus, so
- * this step runs on one worker: the documents are gathered on one key, put back into input order
- * (file name, then line; a document that reaches the end of its file without a blank line is
- * continued by the first document of the next file when that one starts without a blank line,
- * as the reference reads files), and handed to {@link ReferenceGenerator}, which emits the
- * instances in their final order; the writer streams them into the shards.
+ * <p>Lines are tokenized in parallel. The reference's algorithm then draws from one sequential
+ * random stream over the whole corpus, so the rest runs on one worker: the tokenized lines are
+ * gathered on one key, put back into input order (file name, then line number) and read like the
+ * reference reads its files as one stream of lines: a blank line (empty after Python's {@code
+ * str.strip()}) ends a document, a line without tokens is skipped without ending one, and a
+ * document runs on from one file into the next unless a blank line ends it. {@link
+ * ReferenceGenerator} then emits the instances in their final order and they are streamed into the
+ * shards.
  *
- * <p>Memory bound on that worker: the token ids of the corpus as {@code int} arrays (4 bytes per
- * word piece plus about 16 bytes per sentence) plus {@link ReferenceGenerator}'s compact instance
- * store (at most about 340 bytes per instance with the defaults and a 30,522-entry vocabulary),
- * plus whatever the runner holds of the grouped input. The reference keeps Python string lists of
- * the corpus and every instance as Python objects (kilobytes each).
+ * <p>Lines, not documents, are gathered on purpose: a line-wise step keeps the bundles of the
+ * reader (a file each), whereas per-document elements would reach the single key in one bundle
+ * each, which the DirectRunner's grouping handles in time quadratic in the number of bundles.
+ *
+ * <p>Memory bound on the generating worker: the token ids of the corpus as {@code int} arrays (4
+ * bytes per word piece plus about 40 bytes per line) plus {@link ReferenceGenerator}'s compact
+ * instance store (at most about 340 bytes per instance with the defaults and a 30,522-entry
+ * vocabulary; about {@code 4 * dupeFactor * tokens / 110} instances), plus what the runner holds
+ * of the grouped lines (the DirectRunner holds them all as objects; Flink streams them from its
+ * sorted, disk-spilling group). The reference holds the corpus as Python lists of token strings
+ * and every instance as Python objects until its final shuffle.
  *
  * <p>Deterministic: the same corpus, vocabulary and options give byte-identical shards. Metrics:
  * counters {@code reference_documents}, {@code reference_instances}.
  *
  * <pre>{@code
  * PCollection<RunCounts> counts =
- *     tokenizedDocs.apply(
- *         WriteReferenceShards.to("out/").withOptions(options).withVocab(vocab).withNumShards(4));
+ *     pipeline.apply(ReadCorpus.from("corpus/*.txt"))
+ *         .apply(WriteReferenceShards.to("out/").withVocab(vocab).withNumShards(4));
  * }</pre>
  */
 public final class WriteReferenceShards
-    extends PTransform<PCollection<TokenizedDocument>, PCollection<RunCounts>> {
+    extends PTransform<PCollection<CorpusLine>, PCollection<RunCounts>> {
 
   private final String outputDir;
   private final InstanceOptions options;
-  private final InstanceVocab vocab;
+  private final Vocab vocab;
+  private final boolean doLowerCase;
   private final int numShards;
   private final String runKey;
 
   private WriteReferenceShards(
-      String outputDir, InstanceOptions options, InstanceVocab vocab, int numShards, String runKey) {
+      String outputDir,
+      InstanceOptions options,
+      Vocab vocab,
+      boolean doLowerCase,
+      int numShards,
+      String runKey) {
     this.outputDir = outputDir;
     this.options = options;
     this.vocab = vocab;
+    this.doLowerCase = doLowerCase;
     this.numShards = numShards;
     this.runKey = runKey;
   }
@@ -80,17 +98,25 @@ public final class WriteReferenceShards
     if (outputDir == null || outputDir.isEmpty()) {
       throw new IllegalArgumentException("outputDir must be a directory, got '" + outputDir + "'");
     }
-    return new WriteReferenceShards(outputDir, InstanceOptions.defaults(), null, 1, "");
+    return new WriteReferenceShards(outputDir, InstanceOptions.defaults(), null, true, 1, "");
   }
 
   /** The generation settings; default {@link InstanceOptions#defaults()}. */
   public WriteReferenceShards withOptions(InstanceOptions options) {
-    return new WriteReferenceShards(outputDir, options, vocab, numShards, runKey);
+    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
   }
 
-  /** The vocabulary (ids of special tokens, "##" pieces, replacement table); required. */
-  public WriteReferenceShards withVocab(InstanceVocab vocab) {
-    return new WriteReferenceShards(outputDir, options, vocab, numShards, runKey);
+  /**
+   * The vocabulary of tokenization and masking; required; must hold [CLS], [SEP], [MASK], [UNK].
+   */
+  public WriteReferenceShards withVocab(Vocab vocab) {
+    InstanceVocab.from(vocab); // fails early, naming a missing special token
+    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
+  }
+
+  /** Lower-case and strip accents before WordPiece (uncased vocabularies); default true. */
+  public WriteReferenceShards withDoLowerCase(boolean doLowerCase) {
+    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
   }
 
   /** Number of shards, at least 1; default 1. Instance k goes to shard k mod numShards. */
@@ -98,7 +124,7 @@ public final class WriteReferenceShards
     if (numShards < 1) {
       throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
     }
-    return new WriteReferenceShards(outputDir, options, vocab, numShards, runKey);
+    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
   }
 
   /**
@@ -106,90 +132,107 @@ public final class WriteReferenceShards
    * Avro sync markers. Default: the options' text.
    */
   public WriteReferenceShards withRunKey(String runKey) {
-    return new WriteReferenceShards(outputDir, options, vocab, numShards, runKey);
+    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
   }
 
   @Override
-  public PCollection<RunCounts> expand(PCollection<TokenizedDocument> docs) {
+  public PCollection<RunCounts> expand(PCollection<CorpusLine> lines) {
     if (vocab == null) {
       throw new IllegalArgumentException("WriteReferenceShards needs withVocab(...)");
     }
     String key = runKey.isEmpty() ? options.toString() : runKey;
-    return docs.apply("OneKey", WithKeys.of(0))
-        .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(TokenizedDocument.class)))
+    return lines
+        .apply("TokenizeLines", ParDo.of(new TokenizeLineFn(vocab, doLowerCase)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(TokenizedLine.class)))
         .apply("GatherCorpus", GroupByKey.create())
         .apply(
             "GenerateAndWrite",
-            ParDo.of(new GenerateFn(outputDir, options, vocab, numShards, key)))
+            ParDo.of(new GenerateFn(outputDir, options, InstanceVocab.from(vocab), numShards, key)))
         .setCoder(AvroCoder.of(RunCounts.class))
         .apply("Total", Combine.globally(new Counts.SumFn()))
         .setCoder(AvroCoder.of(RunCounts.class));
   }
 
-  /** A document on its way back into input order. */
-  private static final class Doc {
+  /** A tokenized line on its way back into input order. */
+  private static final class Line {
     final String file;
-    final long firstLine;
-    final boolean opensFile;
-    final boolean closesFile;
-    final List<int[]> sentences;
+    final long number;
+    final boolean blank;
+    final int[] ids;
 
-    Doc(TokenizedDocument d) {
-      this.file = d.getFile();
-      this.firstLine = d.getFirstLine();
-      this.opensFile = d.getOpensFile();
-      this.closesFile = d.getClosesFile();
-      this.sentences = new ArrayList<>(d.getSentences().size());
-      for (List<Integer> s : d.getSentences()) {
-        if (!s.isEmpty()) {
-          int[] ids = new int[s.size()];
-          for (int i = 0; i < ids.length; i++) {
-            ids[i] = s.get(i);
-          }
-          sentences.add(ids);
-        }
+    Line(TokenizedLine l) {
+      this.file = l.getFile();
+      this.number = l.getLine();
+      this.blank = l.getBlank();
+      this.ids = new int[l.getIds().size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = l.getIds().get(i);
       }
     }
   }
 
   /**
-   * Puts documents into the reference's input order and joins documents across file boundaries the
-   * way the reference reads them; returns the non-empty documents.
+   * Puts lines into input order (file name, then line) and reads them like the reference reads
+   * its files, as one stream; returns the non-empty documents in input order.
    */
-  static List<int[][]> inInputOrder(Iterable<TokenizedDocument> grouped) {
-    List<Doc> docs = new ArrayList<>();
-    for (TokenizedDocument d : grouped) {
-      docs.add(new Doc(d));
+  static List<int[][]> documents(Iterable<TokenizedLine> grouped) {
+    List<Line> lines = new ArrayList<>();
+    for (TokenizedLine l : grouped) {
+      lines.add(new Line(l));
     }
-    docs.sort(Comparator.<Doc, String>comparing(d -> d.file).thenComparingLong(d -> d.firstLine));
-    List<int[][]> out = new ArrayList<>(docs.size());
-    List<int[]> current = null;
-    Doc previous = null;
-    for (Doc d : docs) {
-      boolean continues =
-          previous != null
-              && !previous.file.equals(d.file)
-              && previous.closesFile
-              && d.opensFile;
-      if (!continues) {
+    lines.sort(Comparator.<Line, String>comparing(l -> l.file).thenComparingLong(l -> l.number));
+    List<int[][]> out = new ArrayList<>();
+    List<int[]> current = new ArrayList<>();
+    for (Line l : lines) {
+      if (l.blank) {
         flush(current, out);
         current = new ArrayList<>();
+      } else if (l.ids.length > 0) {
+        current.add(l.ids);
       }
-      current.addAll(d.sentences);
-      previous = d;
     }
     flush(current, out);
     return out;
   }
 
   private static void flush(List<int[]> sentences, List<int[][]> out) {
-    if (sentences != null && !sentences.isEmpty()) {
+    if (!sentences.isEmpty()) {
       out.add(sentences.toArray(new int[0][]));
     }
   }
 
+  /** Tokenizes one line (in parallel) and keys it for the gathering. */
+  static final class TokenizeLineFn extends DoFn<CorpusLine, KV<Integer, TokenizedLine>> {
+    private final Vocab vocab;
+    private final boolean doLowerCase;
+    private transient BertTokenizer tokenizer;
+
+    TokenizeLineFn(Vocab vocab, boolean doLowerCase) {
+      this.vocab = vocab;
+      this.doLowerCase = doLowerCase;
+    }
+
+    @Setup
+    public void setup() {
+      tokenizer = new BertTokenizer(vocab, doLowerCase);
+    }
+
+    @ProcessElement
+    public void process(@Element CorpusLine line, OutputReceiver<KV<Integer, TokenizedLine>> out) {
+      boolean blank = PyStr.strip(line.getText()).isEmpty();
+      List<Integer> ids = new ArrayList<>();
+      if (!blank) {
+        int n = tokenizer.tokenizeToIdBuffer(line.getText());
+        for (int k = 0; k < n; k++) {
+          ids.add(tokenizer.idAt(k));
+        }
+      }
+      out.output(KV.of(0, new TokenizedLine(line.getFile(), line.getLine(), blank, ids)));
+    }
+  }
+
   /** Runs the reference algorithm over the gathered corpus and streams instances into shards. */
-  static final class GenerateFn extends DoFn<KV<Integer, Iterable<TokenizedDocument>>, RunCounts> {
+  static final class GenerateFn extends DoFn<KV<Integer, Iterable<TokenizedLine>>, RunCounts> {
     private final String outputDir;
     private final InstanceOptions options;
     private final InstanceVocab vocab;
@@ -211,9 +254,9 @@ public final class WriteReferenceShards
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<TokenizedDocument>> corpus, OutputReceiver<RunCounts> out)
+        @Element KV<Integer, Iterable<TokenizedLine>> corpus, OutputReceiver<RunCounts> out)
         throws IOException {
-      List<int[][]> documents = inInputOrder(corpus.getValue());
+      List<int[][]> documents = documents(corpus.getValue());
       long sentences = 0;
       long tokens = 0;
       for (int[][] d : documents) {

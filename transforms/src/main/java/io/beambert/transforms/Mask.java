@@ -10,8 +10,6 @@ import io.beambert.random.PythonRandom;
 import io.beambert.schemas.NspPair;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.text.Vocab;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -61,11 +59,7 @@ public final class Mask extends PTransform<PCollection<NspPair>, PCollection<Pre
    * @throws IllegalArgumentException when the vocabulary lacks [CLS], [SEP], [MASK] or [UNK]
    */
   public static Mask with(Vocab vocab) {
-    List<String> lines = new ArrayList<>(vocab.size());
-    for (int id = 0; id < vocab.size(); id++) {
-      lines.add(vocab.tokenAt(id));
-    }
-    return with(InstanceVocab.fromTokens(lines));
+    return with(InstanceVocab.from(vocab));
   }
 
   /** As {@link #with(Vocab)}, from precomputed vocabulary facts. */

@@ -3,20 +3,21 @@ package io.beambert.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.beambert.schemas.TokenizedDocument;
+import io.beambert.schemas.TokenizedLine;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WriteReferenceShardsTest {
 
-  private static TokenizedDocument doc(
-      String file, long line, boolean opens, boolean closes, int... firstIds) {
-    List<List<Integer>> sentences = new ArrayList<>();
-    for (int id : firstIds) {
-      sentences.add(id < 0 ? List.of() : List.of(id, id + 1));
-    }
-    return new TokenizedDocument(file + ":" + line, file, line, opens, closes, sentences);
+  private static TokenizedLine line(String file, long number, int firstId) {
+    List<Integer> ids = firstId < 0 ? List.of() : List.of(firstId, firstId + 1);
+    return new TokenizedLine(file, number, false, ids);
+  }
+
+  private static TokenizedLine blank(String file, long number) {
+    return new TokenizedLine(file, number, true, List.of());
   }
 
   private static int[][] ids(int... firstIds) {
@@ -28,25 +29,36 @@ class WriteReferenceShardsTest {
   }
 
   @Test
-  void restoresInputOrderAndJoinsAcrossFilesLikeTheReference() {
-    List<TokenizedDocument> grouped =
-        List.of(
-            doc("/c/b.txt", 0, true, false, 30), // continues a.txt's last document
-            doc("/c/a.txt", 5, false, true, 20, 21),
-            doc("/c/c.txt", 2, false, true, 50), // a blank line precedes it: new document
-            doc("/c/b.txt", 4, false, true, 40),
-            doc("/c/a.txt", 0, true, false, 10),
-            doc("/c/a.txt", 2, false, false, -1)); // tokenizes to nothing: dropped
-    List<int[][]> docs = WriteReferenceShards.inInputOrder(grouped);
+  void readsLinesInInputOrderLikeTheReference() {
+    List<TokenizedLine> lines =
+        new ArrayList<>(
+            List.of(
+                blank("/c/a.txt", 0), // leading blank lines make no document
+                line("/c/a.txt", 1, 10),
+                blank("/c/a.txt", 2),
+                line("/c/a.txt", 3, 20),
+                line("/c/a.txt", 4, -1), // tokenizes to nothing: skipped, document goes on
+                line("/c/a.txt", 5, 21),
+                line("/c/b.txt", 0, 30), // no blank line between the files: same document
+                blank("/c/b.txt", 1),
+                blank("/c/b.txt", 2),
+                line("/c/b.txt", 3, 40),
+                blank("/c/c.txt", 0), // a file that starts with a blank line ends it
+                line("/c/c.txt", 1, 50),
+                line("/c/c.txt", 10, 60),
+                line("/c/c.txt", 2, 55)));
+    Collections.shuffle(lines, new java.util.Random(7));
+    List<int[][]> docs = WriteReferenceShards.documents(lines);
     assertEquals(4, docs.size());
     assertArrayEquals(ids(10), docs.get(0));
     assertArrayEquals(ids(20, 21, 30), docs.get(1));
     assertArrayEquals(ids(40), docs.get(2));
-    assertArrayEquals(ids(50), docs.get(3));
+    assertArrayEquals(ids(50, 55, 60), docs.get(3));
   }
 
   @Test
   void emptyCorpus() {
-    assertEquals(0, WriteReferenceShards.inInputOrder(List.of()).size());
+    assertEquals(0, WriteReferenceShards.documents(List.of()).size());
+    assertEquals(0, WriteReferenceShards.documents(List.of(blank("f", 0), line("f", 1, -1))).size());
   }
 }
