@@ -154,7 +154,7 @@ public final class PretrainingDataPipeline {
 
     void setNonSpecialReplacements(boolean value);
 
-    @Description("Number of output shards; in reference mode instance k goes to shard k mod numShards.")
+    @Description("Number of output shards; in reference mode instance k goes to shard k mod numShards, in distributed mode a digest of the instance picks its shard.")
     @Default.Integer(1)
     int getNumShards();
 
@@ -202,12 +202,14 @@ public final class PretrainingDataPipeline {
           "                                (not in the reference)",
           "  --nonSpecialReplacements=false  random replacements only from non-special entries",
           "                                (not [PAD], [unusedN], ...; not in the reference)",
-          "  --numShards=1                 output shards; instance k goes to shard k mod N",
+          "  --numShards=1                 output shards (reference mode: instance k goes to",
+          "                                shard k mod N, as the reference spreads its outputs)",
           "  --mode=reference              reference: bit-exact with create_pretraining_data.py,",
           "                                generated on one worker; distributed: the same",
           "                                algorithm with per-document random streams, on all",
           "                                workers (deterministic for a seed, not the reference's",
-          "                                instances)",
+          "                                instances; meant for Flink: the DirectRunner's grouping",
+          "                                slows down quadratically with the number of documents)",
           "  --overwrite=false             replace the shards and _metadata.json in a non-empty DIR",
           "",
           "Beam options apply too, e.g. --runner=FlinkRunner --flinkMaster=[local] (default: the",
