@@ -41,12 +41,15 @@ import java.util.function.Consumer;
  * prefixed by {@code ##}. A token longer than 200 code points, or one with a position where no piece
  * matches, becomes a single {@code [UNK]}.
  *
- * <p>Character properties follow Unicode 14.0 (Python 3.11's {@code unicodedata}); see {@link
- * CharTable} for how the JVM's Unicode 13.0 tables are completed.
+ * <p>Character properties follow Unicode 14.0, like Python 3.11's {@code unicodedata}: Java 17
+ * implements Unicode 13.0, so the categories, case mappings and combining classes of the characters
+ * Unicode 14.0 added (and of U+1734, which changed from Mn to Mc) are built in. Characters added in
+ * Unicode 15.0 or later are unassigned for Python 3.11; on a JVM that knows them (Java 21+) they are
+ * classified by the JVM, which may differ from the reference.
  *
  * <p>Speed: no regular expressions, no per-character allocation. A per-character class table covers
- * the BMP, WordPiece matching walks a char trie and yields ids directly, and words longer than the
- * 200-code-point limit are counted, not stored. Tokens needing context (Final_Sigma, supplementary
+ * the BMP, WordPiece matching probes a hash of whole pieces, then walks a char trie, and yields ids
+ * directly; words longer than the 200-code-point limit are counted, not stored. Tokens needing context (Final_Sigma, supplementary
  * characters, marks that NFD could reorder) take a slower whole-token path.
  *
  * <p>Not thread-safe: use one instance per thread (a DoFn instance builds its own in {@code @Setup}).
@@ -113,7 +116,8 @@ public final class BertTokenizer {
 
   /** {@code convert_tokens_to_ids(tokenize(text))}. */
   public int[] tokenizeToIds(String text) {
-    return Arrays.copyOf(ids, runIds(text));
+    int n = runIds(text); // grows the buffer: read the field only afterwards
+    return Arrays.copyOf(ids, n);
   }
 
   /**
@@ -362,9 +366,21 @@ public final class BertTokenizer {
       addId(unkId);
       return;
     }
+    int whole = trie.whole(word, 0, n, false);
+    if (whole >= 0) {
+      addId(whole);
+      return;
+    }
     int mark = nids;
     int start = 0;
     while (start < n) {
+      if (start > 0) {
+        int rest = trie.whole(word, start, n, true);
+        if (rest >= 0) {
+          addId(rest);
+          return;
+        }
+      }
       long r = trie.longest(word, start, n);
       if (r < 0) {
         nids = mark;

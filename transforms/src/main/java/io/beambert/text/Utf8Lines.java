@@ -33,6 +33,15 @@ public final class Utf8Lines implements Closeable {
   /** The largest line length in bytes that can be kept (bounded by Java array sizes). */
   public static final int MAX_LINE_BYTES = Integer.MAX_VALUE - 16;
 
+  /** ASCII bytes after which a line may be cut without changing its tokens; see nextPiece. */
+  private static final boolean[] SAFE_CUT = new boolean[128];
+
+  static {
+    for (char c : " \t!\"#$%&()*+,-/;<=>?@[\\]_{|}~".toCharArray()) {
+      SAFE_CUT[c] = true;
+    }
+  }
+
   private final InputStream in;
   private final int maxLineBytes;
   private final byte[] buf = new byte[1 << 16];
@@ -45,6 +54,8 @@ public final class Utf8Lines implements Closeable {
   private char[] chars = new char[256];
 
   private boolean skipping;
+  private boolean pieceEndsLine = true;
+  private int lastSpace = -1;
   private final long[] dropped = new long[1];
 
   private long linesRead;
@@ -107,6 +118,82 @@ public final class Utf8Lines implements Closeable {
     }
     linesRead++;
     return decode(line, 0, lineLen);
+  }
+
+  /**
+   * Returns the next piece of the current line, or {@code null} at the end of the stream; {@link
+   * #pieceEndsLine()} tells whether the piece ends its line.
+   *
+   * <p>A piece ends at the line's end or, once it holds at least {@code pieceBytes} bytes, right
+   * after its last "safe cut" byte: an ASCII space or tab, or ASCII punctuation that is neither
+   * cased nor case-ignorable ({@code !"#$%&()*+,-/;<=>?@[\]_{|}~}). For {@link BertTokenizer} such
+   * a character always ends a token and no rule looks across it (whitespace and punctuation split
+   * tokens, it is a starter for NFD, and it stops the Final_Sigma context scan in both directions),
+   * so tokenizing the pieces one after the other gives exactly the tokens of the whole line, in both
+   * casing modes, with memory bounded by the piece size. Only a run of more than {@code pieceBytes}
+   * bytes without such a byte is kept whole. Invalid UTF-8 never spans an ASCII byte, so the dropped
+   * bytes are also the same. Lines are not truncated in this mode. Do not mix with {@link #next()}.
+   */
+  public String nextPiece(int pieceBytes) throws IOException {
+    if (pieceEndsLine) {
+      lineLen = 0;
+      lastSpace = -1;
+    }
+    // Inside a line (after a cut) the line must still be ended, even if nothing follows.
+    boolean any = lineLen > 0 || !pieceEndsLine;
+    while (true) {
+      if (pos == limit && !fill()) {
+        if (!any) {
+          return null;
+        }
+        return endPiece();
+      }
+      any = true;
+      int start = pos;
+      int nl = -1;
+      for (int i = start; i < limit; i++) {
+        byte c = buf[i];
+        if (c == '\n') {
+          nl = i;
+          break;
+        }
+        if (c >= 0 && SAFE_CUT[c]) {
+          lastSpace = lineLen + (i - start);
+        }
+      }
+      int end = nl >= 0 ? nl : limit;
+      int len = end - start;
+      if (lineLen + len > line.length) {
+        long grown = Math.max((long) line.length * 2, (long) lineLen + len);
+        line = Arrays.copyOf(line, (int) Math.min(grown, MAX_LINE_BYTES));
+      }
+      System.arraycopy(buf, start, line, lineLen, len);
+      lineLen += len;
+      pos = nl >= 0 ? nl + 1 : limit;
+      if (nl >= 0) {
+        return endPiece();
+      }
+      if (lineLen >= pieceBytes && lastSpace >= 0) {
+        int cut = lastSpace + 1;
+        String piece = decode(line, 0, cut);
+        System.arraycopy(line, cut, line, 0, lineLen - cut);
+        lineLen -= cut;
+        lastSpace = -1;
+        pieceEndsLine = false;
+        return piece;
+      }
+    }
+  }
+
+  private String endPiece() {
+    pieceEndsLine = true;
+    linesRead++;
+    return decode(line, 0, lineLen);
+  }
+
+  /** Whether the last piece returned by {@link #nextPiece} ended its line. */
+  public boolean pieceEndsLine() {
+    return pieceEndsLine;
   }
 
   /** Appends bytes to the current line; returns true when some were cut off by the bound. */

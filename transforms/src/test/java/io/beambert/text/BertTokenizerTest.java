@@ -145,6 +145,14 @@ class BertTokenizerTest {
   }
 
   @Test
+  void emptyAndBareHashLinesNeverMatchAnEmptyPiece() {
+    Vocab v = Vocab.of(List.of("[UNK]", "", "##", "a", "##b", "#"));
+    BertTokenizer t = new BertTokenizer(v, true);
+    assertEquals(List.of("a", "##b", "#", "#", "[UNK]"), t.tokenize("ab ## ac"));
+    assertEquals(List.of("a", "[UNK]"), t.tokenize("a \u00e9x"));
+  }
+
+  @Test
   void duplicateVocabLinesUseTheLastId() {
     Vocab v = Vocab.of(List.of("[UNK]", "a", "b", "a"));
     assertEquals(4, v.size());
@@ -181,6 +189,17 @@ class BertTokenizerTest {
     assertTrue(e3.getMessage().contains(noUnk.toString()) && e3.getMessage().contains("[UNK]"));
     assertThrows(IllegalArgumentException.class,
         () -> new BertTokenizer(Vocab.of(List.of("a")), true));
+  }
+
+  @Test
+  void manyTokensOnAFreshTokenizerKeepEveryId() {
+    // More ids than the initial buffer holds, on the first call.
+    String text = "hello world ".repeat(3000);
+    int[] ids = new BertTokenizer(bert, true).tokenizeToIds(text);
+    assertEquals(6000, ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      assertEquals(bert.idOf(i % 2 == 0 ? "hello" : "world"), ids[i], "id " + i);
+    }
   }
 
   @Test

@@ -1,0 +1,372 @@
+package io.beambert.pipelines;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beambert.text.BertTokenizer;
+import io.beambert.text.Vocab;
+import io.beambert.io.ReadCorpus;
+import io.beambert.schemas.CorpusLine;
+import io.beambert.transforms.LearnVocab;
+import io.beambert.vocab.HeldOut;
+import io.beambert.vocab.LearnedVocab;
+import io.beambert.vocab.TokenizerJson;
+import io.beambert.vocab.VocabReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * {@code beambert vocab}: learns a WordPiece vocabulary from a corpus.
+ *
+ * <p>Reads UTF-8 lines from the files matching {@code --input} with {@link ReadCorpus} (invalid
+ * byte sequences dropped and counted, lines cut at 1 MiB so memory stays bounded), keeps a held-out slice of the lines aside ({@link HeldOut}: a content hash, 1% by
+ * default), learns the vocabulary from the rest with {@link LearnVocab}, and writes to {@code
+ * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
+ * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
+ * {@code --compareVocab}). The report and the run's counters are printed at the end.
+ */
+public final class LearnVocabPipeline {
+
+  /** Number of words listed in each direction of the comparison. */
+  static final int DIFFERENCES_LISTED = 25;
+
+  private static final String NAMESPACE = LearnVocabPipeline.class.getName();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private LearnVocabPipeline() {}
+
+  /** Options of {@code beambert vocab}. */
+  public interface Options extends PipelineOptions {
+    @Description("Required. Input files (a file pattern, e.g. 'corpus/*.txt'): UTF-8 text, one sentence"
+            + " or paragraph per line.")
+    @Validation.Required
+    String getInput();
+
+    void setInput(String value);
+
+    @Description("Required. Output folder for vocab.txt, tokenizer.json and vocab-report.json.")
+    @Validation.Required
+    String getOutput();
+
+    void setOutput(String value);
+
+    @Description("Vocabulary size, including the special tokens [PAD] [UNK] [CLS] [SEP] [MASK].")
+    @Default.Integer(30522)
+    int getVocabSize();
+
+    void setVocabSize(int value);
+
+    @Description("Minimum number of occurrences of a pair of pieces for it to be merged.")
+    @Default.Long(2)
+    long getMinFrequency();
+
+    void setMinFrequency(long value);
+
+    @Description("Maximum number of distinct characters kept (the most frequent ones).")
+    @Default.Integer(1000)
+    int getLimitAlphabet();
+
+    void setLimitAlphabet(int value);
+
+    @Description("Lower-case and strip accents (an uncased vocabulary, like bert-base-uncased).")
+    @Default.Boolean(true)
+    boolean getDoLowerCase();
+
+    void setDoLowerCase(boolean value);
+
+    @Description(
+        "Percent of the lines (chosen by a hash of their content) held out of learning and used"
+            + " for the report; 0 to 50.")
+    @Default.Integer(1)
+    int getHeldOutPercent();
+
+    void setHeldOutPercent(int value);
+
+    @Description(
+        "Another vocab.txt (a local file) to measure on the same held-out words; the report then"
+            + " lists the words whose split differs most. Empty: no comparison.")
+    @Default.String("")
+    String getCompareVocab();
+
+    void setCompareVocab(String value);
+  }
+
+  /** Runs {@code beambert vocab}; throws on bad options, missing input or a failed run. */
+  public static void main(String[] args) throws IOException {
+    if (Arrays.asList(args).contains("--help")) {
+      PipelineOptionsFactory.register(Options.class);
+      PipelineOptionsFactory.printHelp(System.out, Options.class);
+      return;
+    }
+    PipelineOptionsFactory.register(Options.class);
+    Options options =
+        PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).withValidation().as(Options.class);
+    run(options);
+  }
+
+  /** Builds, runs and waits for the pipeline, then prints the report and counters. */
+  public static PipelineResult run(Options options) throws IOException {
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, options);
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    ResourceId report = outputFile(options.getOutput(), "vocab-report.json");
+    try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
+      System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    System.out.println("counters:");
+    for (Map.Entry<String, Long> e : counters(result).entrySet()) {
+      System.out.printf("  %s: %d%n", e.getKey(), e.getValue());
+    }
+    return result;
+  }
+
+  /**
+   * Adds the job to {@code pipeline}.
+   *
+   * @throws IllegalArgumentException when no file matches {@code --input}, an option is out of
+   *     range, or {@code --compareVocab} cannot be read
+   */
+  public static void buildPipeline(Pipeline pipeline, Options options) throws IOException {
+    String pattern = options.getInput();
+    ReadCorpus.checkMatches(pattern, options);
+    if (options.getHeldOutPercent() < 0 || options.getHeldOutPercent() > 50) {
+      throw new IllegalArgumentException(
+          "--heldOutPercent must be in [0, 50], got " + options.getHeldOutPercent());
+    }
+    if (!options.getCompareVocab().isEmpty()) {
+      Vocab.load(Path.of(options.getCompareVocab())); // fails early with a message naming it
+    }
+    LearnVocab learn =
+        LearnVocab.create()
+            .withVocabSize(options.getVocabSize())
+            .withMinFrequency(options.getMinFrequency())
+            .withLimitAlphabet(options.getLimitAlphabet())
+            .withDoLowerCase(options.getDoLowerCase());
+    int percent = options.getHeldOutPercent();
+
+    PCollection<String> lines =
+        pipeline
+            .apply("ReadCorpus", ReadCorpus.from(pattern))
+            .apply("Text", MapElements.into(TypeDescriptors.strings()).via(CorpusLine::getText));
+    PCollection<LearnedVocab> vocab =
+        lines
+            .apply("TrainingLines", Filter.by(new IsHeldOut(percent, false)))
+            .apply("LearnVocab", learn);
+    PCollectionView<Map<String, Long>> heldOutWords =
+        lines
+            .apply("HeldOutLines", Filter.by(new IsHeldOut(percent, true)))
+            .apply("CountHeldOutWords", LearnVocab.countWords(options.getDoLowerCase()))
+            .apply("GatherHeldOutWords", Combine.globally(new MergeCountsFn()))
+            .apply("AsSideInput", View.asSingleton());
+    vocab.apply(
+        "WriteVocab",
+        ParDo.of(
+                new WriteFn(
+                    options.getOutput(),
+                    options.getDoLowerCase(),
+                    options.getCompareVocab(),
+                    percent,
+                    heldOutWords))
+            .withSideInputs(heldOutWords));
+  }
+
+  /** The values of this job's counters, by name, in name order. */
+  static Map<String, Long> counters(PipelineResult result) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      String ns = counter.getName().getNamespace();
+      if (ns.startsWith("io.beambert.")) {
+        out.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  private static ResourceId outputFile(String dir, String name) {
+    return FileSystems.matchNewResource(dir, true)
+        .resolve(name, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /** Selects the training lines or the held-out lines. */
+  static final class IsHeldOut implements org.apache.beam.sdk.transforms.SerializableFunction<String, Boolean> {
+    private final int percent;
+    private final boolean wanted;
+
+    IsHeldOut(int percent, boolean wanted) {
+      this.percent = percent;
+      this.wanted = wanted;
+    }
+
+    @Override
+    public Boolean apply(String line) {
+      return HeldOut.isHeldOut(line, percent) == wanted;
+    }
+  }
+
+  /** Adds up word-count maps into one (for the held-out side input). */
+  static final class MergeCountsFn
+      extends Combine.CombineFn<Map<String, Long>, Map<String, Long>, Map<String, Long>> {
+    @Override
+    public Map<String, Long> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public Map<String, Long> addInput(Map<String, Long> acc, Map<String, Long> input) {
+      return LearnVocab.addCounts(acc, input);
+    }
+
+    @Override
+    public Map<String, Long> mergeAccumulators(Iterable<Map<String, Long>> accumulators) {
+      return LearnVocab.mergeCounts(accumulators);
+    }
+
+    @Override
+    public Map<String, Long> extractOutput(Map<String, Long> acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<Map<String, Long>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
+      return LearnVocab.COUNTS;
+    }
+
+    @Override
+    public Coder<Map<String, Long>> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
+      return LearnVocab.COUNTS;
+    }
+  }
+
+  /** Writes vocab.txt, tokenizer.json and vocab-report.json; outputs the report. */
+  static final class WriteFn extends DoFn<LearnedVocab, String> {
+    private final String output;
+    private final boolean doLowerCase;
+    private final String compareVocab;
+    private final int heldOutPercent;
+    private final PCollectionView<Map<String, Long>> heldOutWords;
+    private final Counter distinctWords = Metrics.counter(NAMESPACE, "distinct_words");
+    private final Counter heldOutWordCount = Metrics.counter(NAMESPACE, "held_out_words");
+
+    WriteFn(
+        String output,
+        boolean doLowerCase,
+        String compareVocab,
+        int heldOutPercent,
+        PCollectionView<Map<String, Long>> heldOutWords) {
+      this.output = output;
+      this.doLowerCase = doLowerCase;
+      this.compareVocab = compareVocab;
+      this.heldOutPercent = heldOutPercent;
+      this.heldOutWords = heldOutWords;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException {
+      LearnedVocab vocab = c.element();
+      Map<String, Long> words = c.sideInput(heldOutWords);
+      write("vocab.txt", vocab.toVocabFile());
+      write("tokenizer.json", TokenizerJson.of(vocab.tokens(), doLowerCase));
+      String report = report(vocab, words);
+      write("vocab-report.json", report);
+      distinctWords.inc(vocab.distinctWords());
+      heldOutWordCount.inc(words.values().stream().mapToLong(Long::longValue).sum());
+      c.output(report);
+    }
+
+    private String report(LearnedVocab vocab, Map<String, Long> words) throws IOException {
+      BertTokenizer learned = new BertTokenizer(Vocab.of(vocab.tokens()), doLowerCase);
+      ObjectNode root = JSON.createObjectNode();
+      root.put("vocab_size", vocab.size());
+      root.put("alphabet_size", vocab.alphabetSize());
+      root.put("merges", vocab.merges());
+      root.put("training_distinct_words", vocab.distinctWords());
+      root.put("training_words", vocab.totalWords());
+      root.put(
+          "held_out_rule",
+          "lines whose content hash (FNV-1a 64 + SplitMix64 finalizer of the UTF-8 bytes) mod 100 < "
+              + heldOutPercent);
+      stats(root.putObject("held_out"), VocabReport.measure(learned, words));
+      if (!compareVocab.isEmpty()) {
+        Vocab other = Vocab.load(Path.of(compareVocab));
+        BertTokenizer otherTokenizer = new BertTokenizer(other, doLowerCase);
+        ObjectNode compare = root.putObject("compare");
+        compare.put("vocab", compareVocab);
+        compare.put("vocab_size", other.size());
+        compare.put("alphabet_size", VocabReport.alphabetSize(other.words()));
+        stats(compare.putObject("held_out"), VocabReport.measure(otherTokenizer, words));
+        differences(
+            compare.putArray("fewer_pieces_with_learned"),
+            VocabReport.differences(learned, otherTokenizer, words, DIFFERENCES_LISTED, 1));
+        differences(
+            compare.putArray("more_pieces_with_learned"),
+            VocabReport.differences(learned, otherTokenizer, words, DIFFERENCES_LISTED, -1));
+      }
+      return JSON.writeValueAsString(root) + "\n";
+    }
+
+    private static void stats(ObjectNode node, VocabReport.Stats stats) {
+      node.put("words", stats.words());
+      node.put("pieces", stats.pieces());
+      node.put("fertility", Math.round(stats.fertility() * 1e6) / 1e6);
+      node.put("unk_words", stats.unkWords());
+      node.put("unk_rate", Math.round(stats.unkRate() * 1e8) / 1e8);
+    }
+
+    private static void differences(ArrayNode array, List<VocabReport.Difference> list) {
+      for (VocabReport.Difference d : list) {
+        ObjectNode node = array.addObject();
+        node.put("word", d.word());
+        node.put("count", d.count());
+        d.learned().forEach(node.putArray("learned")::add);
+        d.other().forEach(node.putArray("compare")::add);
+      }
+    }
+
+    private void write(String name, String content) throws IOException {
+      try (OutputStream out =
+          Channels.newOutputStream(FileSystems.create(outputFile(output, name), "text/plain"))) {
+        out.write(content.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.beambert.pipelines;
+
+import io.beambert.cli.UsageException;
+import io.beambert.text.BertTokenizer;
+import io.beambert.text.Utf8Lines;
+import io.beambert.text.Vocab;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * {@code beambert tokenize}: tokenizes UTF-8 lines from stdin with BERT's tokenizer and writes one
+ * JSON array per input line to stdout (token strings, or ids with {@code --ids}), in input order.
+ *
+ * <p>Lines end at {@code '\n'} only; invalid UTF-8 bytes are dropped (like Python's {@code
+ * errors="ignore"}) and counted. Every input line gives exactly one output line, {@code []} when it
+ * has no tokens. Streaming: memory is the vocabulary plus about 64 KiB of the current line, whatever
+ * the input size; a long line is tokenized in pieces cut after a space or tab, which gives exactly the
+ * tokens of the whole line (only a single run of non-space text is held whole).
+ * At the end one summary line goes to stderr: lines, tokens and dropped invalid bytes.
+ *
+ * <p>Failures (unknown option, missing or unreadable vocabulary, vocabulary without {@code [UNK]})
+ * are thrown, for the {@code beambert} dispatcher to report in one line.
+ */
+public final class TokenizeCommand {
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: beambert tokenize --vocab=FILE [--doLowerCase=true|false] [--ids] < input.txt",
+          "",
+          "Tokenizes UTF-8 text from stdin with BERT's WordPiece tokenizer (exactly like the reference",
+          "tokenization.py FullTokenizer) and writes one JSON array per input line to stdout.",
+          "Lines end at \\n only; invalid UTF-8 bytes are dropped and counted. A summary line",
+          "(lines, tokens, dropped bytes) goes to stderr.",
+          "",
+          "Options:",
+          "  --vocab=FILE               vocabulary, one token per line; must contain [UNK] (required)",
+          "  --doLowerCase=true|false   lower-case and strip accents, for uncased vocabularies",
+          "                             (default: true)",
+          "  --ids                      write token ids instead of token strings (default: off)",
+          "  --help                     print this help and exit",
+          "");
+
+  /** Lines are tokenized in pieces of about this many bytes (cut after a space or tab). */
+  static final int PIECE_BYTES = 1 << 16;
+
+  private TokenizeCommand() {}
+
+  /** Entry point; throws on failure (see the class comment). */
+  public static void main(String[] args) throws IOException {
+    run(args, System.in, System.out, System.err);
+  }
+
+  /** What one run did. */
+  record Summary(long lines, long tokens, long droppedBytes) {}
+
+  /**
+   * Runs the command on the given streams. {@code out} is flushed, not closed.
+   *
+   * @return the counts, or {@code null} when only the help was printed
+   */
+  static Summary run(String[] args, InputStream in, OutputStream out, PrintStream err)
+      throws IOException {
+    Path vocabFile = null;
+    boolean lower = true;
+    boolean ids = false;
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        out.write(USAGE.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return null;
+      } else if (arg.startsWith("--vocab=")) {
+        String value = arg.substring("--vocab=".length());
+        if (value.isEmpty()) {
+          throw new UsageException("--vocab needs a file name: --vocab=FILE");
+        }
+        vocabFile = Paths.get(value);
+      } else if (arg.startsWith("--doLowerCase=")) {
+        lower = bool("--doLowerCase", arg.substring("--doLowerCase=".length()));
+      } else if (arg.equals("--doLowerCase")) {
+        lower = true;
+      } else if (arg.equals("--ids")) {
+        ids = true;
+      } else if (arg.startsWith("--ids=")) {
+        ids = bool("--ids", arg.substring("--ids=".length()));
+      } else {
+        throw new UsageException(
+            "unknown option '" + arg + "' (options: --vocab=FILE, --doLowerCase=true|false, --ids;"
+                + " see 'beambert tokenize --help')");
+      }
+    }
+    if (vocabFile == null) {
+      throw new UsageException("missing required option --vocab=FILE (see 'beambert tokenize --help')");
+    }
+    Vocab vocab = Vocab.load(vocabFile);
+    BertTokenizer tokenizer = new BertTokenizer(vocab, lower);
+    // The text written for each id, computed once: a JSON string literal, or the decimal id.
+    String[] text = ids ? decimalIds(vocab.size()) : jsonTokens(vocab);
+
+    long lines = 0;
+    long tokens = 0;
+    Utf8Lines reader = new Utf8Lines(in);
+    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    boolean lineStart = true;
+    long tokensInLine = 0;
+    // Long lines are tokenized in pieces cut where no tokenizer rule looks across (after a space or
+    // some ASCII punctuation), which gives exactly the tokens of the whole line.
+    for (String piece = reader.nextPiece(PIECE_BYTES); piece != null;
+        piece = reader.nextPiece(PIECE_BYTES)) {
+      if (lineStart) {
+        w.write('[');
+      }
+      int n = tokenizer.tokenizeToIdBuffer(piece);
+      for (int k = 0; k < n; k++) {
+        if (k > 0 || (!lineStart && tokensInLine > 0)) {
+          w.write(',');
+        }
+        w.write(text[tokenizer.idAt(k)]);
+      }
+      tokensInLine += n;
+      tokens += n;
+      lineStart = reader.pieceEndsLine();
+      if (lineStart) {
+        w.write("]\n");
+        lines++;
+        tokensInLine = 0;
+      }
+    }
+    w.flush();
+    Summary summary = new Summary(lines, tokens, reader.droppedBytes());
+    err.println("beambert tokenize: " + lines + " lines, " + tokens + " tokens, "
+        + summary.droppedBytes() + " invalid UTF-8 bytes dropped");
+    err.flush();
+    return summary;
+  }
+
+  private static boolean bool(String name, String value) {
+    switch (value) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new UsageException(name + " must be true or false, got '" + value + "'");
+    }
+  }
+
+  private static String[] decimalIds(int n) {
+    String[] out = new String[n];
+    for (int id = 0; id < n; id++) {
+      out[id] = Integer.toString(id);
+    }
+    return out;
+  }
+
+  /** The JSON string literal of every vocabulary line, by id. */
+  private static String[] jsonTokens(Vocab vocab) {
+    String[] out = new String[vocab.size()];
+    StringBuilder b = new StringBuilder();
+    for (int id = 0; id < out.length; id++) {
+      b.setLength(0);
+      out[id] = quote(b, vocab.tokenAt(id)).toString();
+    }
+    return out;
+  }
+
+  /** Appends {@code s} as a JSON string literal (RFC 8259; non-ASCII written as is). */
+  static StringBuilder quote(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          b.append("\\\"");
+          break;
+        case '\\':
+          b.append("\\\\");
+          break;
+        case '\n':
+          b.append("\\n");
+          break;
+        case '\r':
+          b.append("\\r");
+          break;
+        case '\t':
+          b.append("\\t");
+          break;
+        case '\b':
+          b.append("\\b");
+          break;
+        case '\f':
+          b.append("\\f");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029'
+              || Character.isSurrogate(c) && !isPairedSurrogate(s, i)) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+      }
+    }
+    return b.append('"');
+  }
+
+  private static boolean isPairedSurrogate(String s, int i) {
+    char c = s.charAt(i);
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  }
+}

@@ -1,0 +1,214 @@
+package io.beambert.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beambert.cli.BeamBert;
+import io.beambert.text.BertTokenizer;
+import io.beambert.text.Vocab;
+import io.beambert.vocab.WordPieceLearner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LearnVocabPipelineTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Path shared(String relative) {
+    return Paths.get(System.getProperty("beambert.shared", "../../shared")).resolve(relative);
+  }
+
+  /** The golden sample and edge corpora, repeated with variations so that merges have counts. */
+  private static List<String> corpus() throws IOException {
+    List<String> base = new ArrayList<>();
+    base.addAll(Files.readAllLines(shared("golden/sample_text.txt"), StandardCharsets.UTF_8));
+    base.addAll(Files.readAllLines(shared("golden/edge_corpus.txt"), StandardCharsets.UTF_8));
+    List<String> lines = new ArrayList<>();
+    for (int copy = 0; copy < 3; copy++) {
+      for (String line : base) {
+        lines.add(copy == 0 ? line : line + " " + copy);
+      }
+    }
+    return lines;
+  }
+
+  private static PipelineResult runVocab(String... args) throws IOException {
+    PipelineOptionsFactory.register(LearnVocabPipeline.Options.class);
+    LearnVocabPipeline.Options options =
+        PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args))
+            .withValidation()
+            .as(LearnVocabPipeline.Options.class);
+    return LearnVocabPipeline.run(options);
+  }
+
+  @Test
+  void writesVocabTokenizerJsonAndReportThatAgree(@TempDir Path dir) throws Exception {
+    Path input = dir.resolve("corpus.txt");
+    Files.write(input, corpus(), StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    runVocab(
+        "--input=" + input,
+        "--output=" + out,
+        "--vocabSize=1500",
+        "--heldOutPercent=10",
+        "--compareVocab=" + shared("golden/vocab-bert-base-uncased.txt"));
+
+    List<String> vocab = Files.readAllLines(out.resolve("vocab.txt"), StandardCharsets.UTF_8);
+    assertEquals(WordPieceLearner.SPECIAL_TOKENS, vocab.subList(0, 5));
+    assertEquals(1500, vocab.size());
+
+    JsonNode report = JSON.readTree(out.resolve("vocab-report.json").toFile());
+    assertEquals(1500, report.get("vocab_size").asInt());
+    assertTrue(report.get("alphabet_size").asInt() > 50, report.toString());
+    assertTrue(report.get("held_out").get("words").asLong() > 50, report.toString());
+    double fertility = report.get("held_out").get("fertility").asDouble();
+    assertTrue(fertility >= 1.0 && fertility < 4.0, report.toString());
+    JsonNode compare = report.get("compare");
+    assertEquals(30522, compare.get("vocab_size").asInt());
+    assertEquals(
+        report.get("held_out").get("words").asLong(), compare.get("held_out").get("words").asLong());
+    assertTrue(compare.get("more_pieces_with_learned").size() > 0, report.toString());
+
+    // Hugging Face loads tokenizer.json as the same tokenizer as ours with the learned vocab.
+    BertTokenizer ours = new BertTokenizer(Vocab.of(vocab), true);
+    int checked = 0;
+    try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(out.resolve("tokenizer.json"))) {
+      for (String line :
+          Files.readAllLines(shared("golden/tokenize/uncased.jsonl"), StandardCharsets.UTF_8)) {
+        String text = JSON.readTree(line).get("text").asText();
+        assertEquals(ours.tokenize(text), Arrays.asList(hf.encode(text, false, false).getTokens()),
+            text);
+        checked++;
+      }
+    }
+    assertTrue(checked > 300);
+  }
+
+  @Test
+  void sameVocabOnDirectAndFlinkWhateverTheOrderAndFileSplit(@TempDir Path dir) throws Exception {
+    List<String> lines = corpus();
+    Path single = dir.resolve("single.txt");
+    Files.write(single, lines, StandardCharsets.UTF_8);
+    List<String> shuffled = new ArrayList<>(lines);
+    Collections.shuffle(shuffled, new Random(42));
+    Path split = Files.createDirectory(dir.resolve("split"));
+    int third = shuffled.size() / 3;
+    Files.write(split.resolve("c.txt"), shuffled.subList(0, third), StandardCharsets.UTF_8);
+    Files.write(split.resolve("a.txt"), shuffled.subList(third, 2 * third), StandardCharsets.UTF_8);
+    Files.write(
+        split.resolve("b.txt"), shuffled.subList(2 * third, shuffled.size()),
+        StandardCharsets.UTF_8);
+
+    runVocab("--input=" + single, "--output=" + dir.resolve("direct"), "--vocabSize=500");
+    runVocab(
+        "--input=" + split + "/*.txt",
+        "--output=" + dir.resolve("flink"),
+        "--vocabSize=500",
+        "--runner=FlinkRunner",
+        "--flinkMaster=[local]",
+        "--parallelism=2");
+
+    byte[] direct = Files.readAllBytes(dir.resolve("direct/vocab.txt"));
+    byte[] flink = Files.readAllBytes(dir.resolve("flink/vocab.txt"));
+    assertTrue(direct.length > 1000);
+    assertArrayEquals(direct, flink);
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("direct/tokenizer.json")),
+        Files.readAllBytes(dir.resolve("flink/tokenizer.json")));
+  }
+
+  @Test
+  void badInputIsCountedNotFatal(@TempDir Path dir) throws Exception {
+    Path in = Files.createDirectory(dir.resolve("in"));
+    // 3 invalid bytes: a truncated sequence (0xC3 before a space), 0xFF and 0xFE.
+    Files.write(
+        in.resolve("invalid.txt"),
+        concat(
+            "caf".getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xC3},
+            " ok ".getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xFF, (byte) 0xFE},
+            "word\nnul\0byte here\n".getBytes(StandardCharsets.UTF_8)));
+    Files.write(in.resolve("empty.txt"), new byte[0]);
+    try (OutputStream huge = Files.newOutputStream(in.resolve("huge.txt"))) {
+      byte[] chunk = "lorem ipsum dolor ".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+      for (long written = 0; written < 50L << 20; written += chunk.length) {
+        huge.write(chunk);
+      }
+      huge.write("\nlast line\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    Path out = dir.resolve("out");
+    PipelineResult result =
+        runVocab("--input=" + in + "/*", "--output=" + out, "--vocabSize=50", "--minFrequency=1");
+    Map<String, Long> counters = LearnVocabPipeline.counters(result);
+    assertEquals(3L, counters.get("invalid_utf8_bytes_dropped"), counters.toString());
+    assertEquals(1L, counters.get("lines_truncated"), counters.toString());
+    List<String> vocab = Files.readAllLines(out.resolve("vocab.txt"), StandardCharsets.UTF_8);
+    assertTrue(vocab.contains("lorem"), vocab.toString());
+    assertTrue(vocab.contains("##f") || vocab.contains("caf"), vocab.toString());
+    assertTrue(vocab.stream().noneMatch(t -> t.indexOf('\0') >= 0 || t.indexOf('\uFFFD') >= 0));
+  }
+
+  @Test
+  void noMatchingFileIsAClearErrorWithNonZeroExit(@TempDir Path dir) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String pattern = dir.resolve("missing") + "/*.txt";
+    int status =
+        BeamBert.run(
+            new String[] {"vocab", "--input=" + pattern, "--output=" + dir.resolve("out")},
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(BeamBert.EXIT_FAILURE, status);
+    assertEquals(
+        "beambert vocab: error: no file matches --input=" + pattern,
+        err.toString(StandardCharsets.UTF_8).strip());
+    assertTrue(Files.notExists(dir.resolve("out")));
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDefault() throws Exception {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      LearnVocabPipeline.main(new String[] {"--help"});
+    } finally {
+      System.setOut(saved);
+    }
+    String help = captured.toString(StandardCharsets.UTF_8);
+    for (String expected :
+        List.of(
+            "--input", "--output", "--vocabSize", "Default: 30522", "--minFrequency",
+            "Default: 2", "--limitAlphabet", "Default: 1000", "--doLowerCase", "Default: true",
+            "--heldOutPercent", "Default: 1", "--compareVocab")) {
+      assertTrue(help.contains(expected), expected + " missing from:\n" + help);
+    }
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}

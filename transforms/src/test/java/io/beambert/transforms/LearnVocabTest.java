@@ -1,0 +1,120 @@
+package io.beambert.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.beambert.vocab.LearnedVocab;
+import io.beambert.vocab.WordPieceLearner;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestPipelineExtension.class)
+class LearnVocabTest {
+
+  /** "hug" x10, "pug" x5, "pun" x12, "bun" x4, "hugs" x5, spread over lines with punctuation. */
+  private static List<String> hugLines() {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      lines.add(i < 5 ? "Hug, PUG!" : "hug");
+    }
+    for (int i = 0; i < 12; i++) {
+      lines.add(i < 4 ? "pun bun" : (i < 9 ? "pun hugs" : "pun"));
+    }
+    return lines;
+  }
+
+  @Test
+  void learnsFromBasicTokenizedLines(TestPipeline pipeline) {
+    PCollection<LearnedVocab> vocab =
+        pipeline
+            .apply(Create.of(hugLines()).withCoder(StringUtf8Coder.of()))
+            .apply(LearnVocab.create().withVocabSize(100).withMinFrequency(1));
+    PAssert.that(tokens(vocab))
+        .containsInAnyOrder(
+            List.of(
+                "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+                // "," and "!" are words of their own: alphabet, never merged.
+                "!", ",", "b", "g", "h", "n", "p", "s", "u", "##g", "##n", "##s", "##u",
+                "##ug", "##un", "hug", "pun", "pug", "hugs", "bun"));
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void isIndependentOfInputOrderAndSplitting(TestPipeline pipeline) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      lines.add("line " + i + " with words like token" + (i % 17) + "ization and re" + (i % 5));
+    }
+    List<String> shuffled = new ArrayList<>(lines);
+    Collections.shuffle(shuffled, new java.util.Random(3));
+    LearnVocab learn = LearnVocab.create().withVocabSize(120);
+    PCollection<List<String>> a =
+        tokens("TokensA", pipeline.apply("A", Create.of(lines)).apply("LearnA", learn));
+    PCollection<List<String>> b =
+        tokens(
+            "TokensB",
+            org.apache.beam.sdk.values.PCollectionList.of(
+                    pipeline.apply("B1", Create.of(shuffled.subList(0, 100))))
+                .and(pipeline.apply("B2", Create.of(shuffled.subList(100, 300))))
+                .apply(Flatten.pCollections())
+                .apply("LearnB", learn));
+    List<String> expected = WordPieceLearner.create().withVocabSize(120).learn(count(lines)).tokens();
+    PAssert.that(a).containsInAnyOrder(expected);
+    PAssert.that(b).containsInAnyOrder(expected);
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void emptyInputGivesTheSpecialTokens(TestPipeline pipeline) {
+    PCollection<LearnedVocab> vocab =
+        pipeline
+            .apply(Create.empty(StringUtf8Coder.of()))
+            .apply(LearnVocab.create());
+    PAssert.that(tokens(vocab)).containsInAnyOrder(WordPieceLearner.SPECIAL_TOKENS);
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void rejectsBadOptionsNamingTheValue() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LearnVocab.create().withVocabSize(3));
+    assertEquals("vocabSize must be greater than 5, got 3", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> LearnVocab.create().withMinFrequency(0));
+    assertThrows(IllegalArgumentException.class, () -> LearnVocab.create().withLimitAlphabet(-1));
+  }
+
+  /** Word counts of ASCII lines split on spaces (the test lines have no punctuation or caps). */
+  private static Map<String, Long> count(List<String> lines) {
+    Map<String, Long> counts = new java.util.HashMap<>();
+    for (String line : lines) {
+      for (String w : line.split(" ")) {
+        counts.merge(w, 1L, Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  private static PCollection<List<String>> tokens(PCollection<LearnedVocab> vocab) {
+    return tokens("Tokens", vocab);
+  }
+
+  private static PCollection<List<String>> tokens(String name, PCollection<LearnedVocab> vocab) {
+    return vocab.apply(
+        name,
+        MapElements.into(TypeDescriptors.lists(TypeDescriptors.strings()))
+            .via(LearnedVocab::tokens));
+  }
+}
