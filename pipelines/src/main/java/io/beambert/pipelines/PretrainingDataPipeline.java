@@ -233,7 +233,7 @@ public final class PretrainingDataPipeline {
   public static PipelineResult run(Options options) throws IOException {
     long start = System.currentTimeMillis();
     Plan plan = plan(options);
-    FileSystems.setDefaultPipelineOptions(options);
+    ReadCorpus.checkMatches(options.getInput(), options);
     OutputDirectory.prepare(options.getOutput(), options.getOverwrite());
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options, plan, start);
