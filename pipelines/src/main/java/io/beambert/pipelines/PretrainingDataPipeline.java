@@ -1,0 +1,465 @@
+package io.beambert.pipelines;
+
+import io.beambert.instances.InstanceOptions;
+import io.beambert.instances.InstanceVocab;
+import io.beambert.io.Counts;
+import io.beambert.io.OutputDirectory;
+import io.beambert.io.ReadCorpus;
+import io.beambert.io.RunMetadata;
+import io.beambert.io.WriteReferenceShards;
+import io.beambert.io.WriteShards;
+import io.beambert.schemas.CorpusLine;
+import io.beambert.schemas.PretrainingInstance;
+import io.beambert.schemas.RunCounts;
+import io.beambert.schemas.TokenizedDocument;
+import io.beambert.text.Vocab;
+import io.beambert.transforms.Mask;
+import io.beambert.transforms.PackSegments;
+import io.beambert.transforms.PairForNsp;
+import io.beambert.transforms.SplitDocuments;
+import io.beambert.transforms.TokenizeDocuments;
+import io.beambert.transforms.Truncate;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * {@code beambert pretraining-data}: turns a corpus into masked-LM / next-sentence pretraining
+ * instances in Avro shards ({@code DIR/part-SSSSS-of-NNNNN.avro}, records {@link
+ * PretrainingInstance}) plus {@code DIR/_metadata.json}, written last.
+ *
+ * <p>Both modes read lines ({@link ReadCorpus}), split documents ({@link SplitDocuments}) and
+ * tokenize them ({@link TokenizeDocuments}); then
+ *
+ * <ul>
+ *   <li>{@code --mode=reference} reproduces Google's {@code create_pretraining_data.py} instance
+ *       for instance: the corpus is gathered on one worker and generated on the reference's single
+ *       random stream ({@link WriteReferenceShards}, which states the memory bound). With {@code
+ *       --numShards=1} the shard holds the reference's instances in the reference's order; with N
+ *       shards instance k goes to shard k mod N, as the reference spreads over its output files.
+ *   <li>{@code --mode=distributed} runs the same algorithm on every worker with per-element random
+ *       streams: {@link PackSegments}, {@link PairForNsp}, {@link Truncate}, {@link Mask}, then
+ *       {@link WriteShards}. Deterministic for a seed on any runner, not the reference's instances.
+ * </ul>
+ *
+ * <p>Shards are written under temporary names and renamed when all are complete; a failed run
+ * never leaves {@code _metadata.json}. Re-running with the same inputs gives byte-identical shards.
+ *
+ * <pre>{@code
+ * beambert pretraining-data --input='corpus/*.txt' --vocab=vocab.txt --output=out/ --dupeFactor=5
+ * beambert pretraining-data ... --runner=FlinkRunner --flinkMaster=[local]
+ * }</pre>
+ */
+public final class PretrainingDataPipeline {
+
+  /** Options of {@code beambert pretraining-data}; Beam's own options (--runner ...) apply too. */
+  public interface Options extends PipelineOptions {
+    @Description("Corpus files (glob): UTF-8 text, one sentence per line, blank line between documents.")
+    @Validation.Required
+    String getInput();
+
+    void setInput(String value);
+
+    @Description("WordPiece vocabulary file, one token per line (must hold [CLS], [SEP], [MASK], [UNK]).")
+    @Validation.Required
+    String getVocab();
+
+    void setVocab(String value);
+
+    @Description("Output directory for part-SSSSS-of-NNNNN.avro and _metadata.json; must be empty unless --overwrite.")
+    @Validation.Required
+    String getOutput();
+
+    void setOutput(String value);
+
+    @Description("Maximum sequence length of [CLS] A [SEP] B [SEP]; at least 5.")
+    @Default.Integer(128)
+    int getMaxSeqLength();
+
+    void setMaxSeqLength(int value);
+
+    @Description("Maximum number of masked positions per sequence; at least 1.")
+    @Default.Integer(20)
+    int getMaxPredictionsPerSeq();
+
+    void setMaxPredictionsPerSeq(int value);
+
+    @Description("Fraction of tokens to mask, in (0, 1].")
+    @Default.Double(0.15)
+    double getMaskedLmProb();
+
+    void setMaskedLmProb(double value);
+
+    @Description("Number of passes over the documents, each with different masks; at least 1.")
+    @Default.Integer(10)
+    int getDupeFactor();
+
+    void setDupeFactor(int value);
+
+    @Description("Probability of a shorter random target length for a document's pass, in [0, 1].")
+    @Default.Double(0.1)
+    double getShortSeqProb();
+
+    void setShortSeqProb(double value);
+
+    @Description("Seed of the random generator (Python's random.Random in reference mode).")
+    @Default.Long(12345L)
+    long getRandomSeed();
+
+    void setRandomSeed(long value);
+
+    @Description("Lower-case and strip accents before WordPiece (true for uncased vocabularies).")
+    @Default.Boolean(true)
+    boolean getDoLowerCase();
+
+    void setDoLowerCase(boolean value);
+
+    @Description("Mask whole words (a piece and its following ## pieces) like the reference's flag.")
+    @Default.Boolean(false)
+    boolean getDoWholeWordMask();
+
+    void setDoWholeWordMask(boolean value);
+
+    @Description("With --doWholeWordMask: one 80/10/10 decision per word instead of per piece (not in the reference).")
+    @Default.Boolean(false)
+    boolean getPerWordMaskDecision();
+
+    void setPerWordMaskDecision(boolean value);
+
+    @Description("Draw random replacement tokens only from non-special vocabulary entries (not [PAD], [unusedN], ...; not in the reference).")
+    @Default.Boolean(false)
+    boolean getNonSpecialReplacements();
+
+    void setNonSpecialReplacements(boolean value);
+
+    @Description("Number of output shards; in reference mode instance k goes to shard k mod numShards, in distributed mode a digest of the instance picks its shard.")
+    @Default.Integer(1)
+    int getNumShards();
+
+    void setNumShards(int value);
+
+    @Description("Generation mode: 'reference' (bit-exact with create_pretraining_data.py; one worker generates) or 'distributed' (per-document random streams; all workers).")
+    @Default.String("reference")
+    String getMode();
+
+    void setMode(String value);
+
+    @Description("Replace the shards and _metadata.json of a non-empty output directory.")
+    @Default.Boolean(false)
+    boolean getOverwrite();
+
+    void setOverwrite(boolean value);
+  }
+
+  static final String REFERENCE = "reference";
+  static final String DISTRIBUTED = "distributed";
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: beambert pretraining-data --input=GLOB --vocab=FILE --output=DIR [options]",
+          "",
+          "Turns a corpus (UTF-8, one sentence per line, a blank line between documents) into",
+          "masked-LM / next-sentence pretraining instances: DIR/part-SSSSS-of-NNNNN.avro and",
+          "DIR/_metadata.json (written last). Reference mode reproduces Google's",
+          "create_pretraining_data.py instance for instance.",
+          "",
+          "  --input=GLOB                  corpus files (required)",
+          "  --vocab=FILE                  WordPiece vocabulary, one token per line (required;",
+          "                                must hold [CLS], [SEP], [MASK], [UNK])",
+          "  --output=DIR                  output directory, empty or new (required)",
+          "  --maxSeqLength=128            tokens per instance incl. [CLS] and two [SEP] (>= 5)",
+          "  --maxPredictionsPerSeq=20     cap on masked positions (>= 1)",
+          "  --maskedLmProb=0.15           fraction of tokens to mask, in (0, 1]",
+          "  --dupeFactor=10               passes over the documents, each with new masks (>= 1)",
+          "  --shortSeqProb=0.1            probability of a shorter target length, in [0, 1]",
+          "  --randomSeed=12345            seed",
+          "  --doLowerCase=true            lower-case and strip accents (uncased vocabularies)",
+          "  --doWholeWordMask=false       mask whole words (the reference's flag, quirks included)",
+          "  --perWordMaskDecision=false   with whole-word masking: one 80/10/10 decision per word",
+          "                                (not in the reference)",
+          "  --nonSpecialReplacements=false  random replacements only from non-special entries",
+          "                                (not [PAD], [unusedN], ...; not in the reference)",
+          "  --numShards=1                 output shards (reference mode: instance k goes to",
+          "                                shard k mod N, as the reference spreads its outputs)",
+          "  --mode=reference              reference: bit-exact with create_pretraining_data.py,",
+          "                                generated on one worker; distributed: the same",
+          "                                algorithm with per-document random streams, on all",
+          "                                workers (deterministic for a seed, not the reference's",
+          "                                instances; meant for Flink: the DirectRunner's grouping",
+          "                                slows down quadratically with the number of documents)",
+          "  --overwrite=false             replace the shards and _metadata.json in a non-empty DIR",
+          "",
+          "Beam options apply too, e.g. --runner=FlinkRunner --flinkMaster=[local] (default: the",
+          "DirectRunner).");
+
+  private PretrainingDataPipeline() {}
+
+  public static void main(String[] args) throws IOException {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.println(USAGE);
+        return;
+      }
+    }
+    Options options =
+        PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).withValidation().as(Options.class);
+    run(options);
+  }
+
+  /** Validates the options, checks the inputs and the output directory, runs and waits. */
+  public static PipelineResult run(Options options) throws IOException {
+    long start = System.currentTimeMillis();
+    Plan plan = plan(options);
+    ReadCorpus.checkMatches(options.getInput(), options);
+    OutputDirectory.prepare(options.getOutput(), options.getOverwrite());
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, options, plan, start);
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  /** Everything checked and loaded before the graph is built. */
+  static final class Plan {
+    final InstanceOptions instanceOptions;
+    final Vocab vocab;
+    final InstanceVocab instanceVocab;
+    final String vocabSha256;
+
+    Plan(InstanceOptions instanceOptions, Vocab vocab, InstanceVocab instanceVocab, String sha) {
+      this.instanceOptions = instanceOptions;
+      this.vocab = vocab;
+      this.instanceVocab = instanceVocab;
+      this.vocabSha256 = sha;
+    }
+  }
+
+  /**
+   * Checks every option (clear messages naming the value) and loads the vocabulary.
+   *
+   * @throws IllegalArgumentException for an invalid value or a vocabulary without [CLS], [SEP],
+   *     [MASK] or [UNK]
+   * @throws IOException when the vocabulary cannot be read
+   */
+  static Plan plan(Options options) throws IOException {
+    String mode = options.getMode().toLowerCase(Locale.ROOT);
+    if (!mode.equals(REFERENCE) && !mode.equals(DISTRIBUTED)) {
+      throw new IllegalArgumentException(
+          "--mode must be 'reference' or 'distributed', got '" + options.getMode() + "'");
+    }
+    if (options.getNumShards() < 1) {
+      throw new IllegalArgumentException("--numShards must be at least 1, got " + options.getNumShards());
+    }
+    InstanceOptions instanceOptions;
+    try {
+      instanceOptions =
+          InstanceOptions.builder()
+              .maxSeqLength(options.getMaxSeqLength())
+              .maxPredictionsPerSeq(options.getMaxPredictionsPerSeq())
+              .maskedLmProb(options.getMaskedLmProb())
+              .dupeFactor(options.getDupeFactor())
+              .shortSeqProb(options.getShortSeqProb())
+              .randomSeed(options.getRandomSeed())
+              .doWholeWordMask(options.getDoWholeWordMask())
+              .perWordMaskDecision(options.getPerWordMaskDecision())
+              .nonSpecialReplacements(options.getNonSpecialReplacements())
+              .build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + e.getMessage(), e);
+    }
+    Path vocabFile = Paths.get(options.getVocab());
+    Vocab vocab = Vocab.load(vocabFile);
+    InstanceVocab instanceVocab;
+    try {
+      instanceVocab = InstanceVocab.from(vocab);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--vocab=" + options.getVocab() + ": " + e.getMessage(), e);
+    }
+    return new Plan(instanceOptions, vocab, instanceVocab, RunMetadata.sha256(vocabFile));
+  }
+
+  /** Builds the graph for already validated options (tests build the same graph). */
+  public static void buildPipeline(Pipeline pipeline, Options options) throws IOException {
+    buildPipeline(pipeline, options, plan(options), System.currentTimeMillis());
+  }
+
+  static void buildPipeline(Pipeline pipeline, Options options, Plan plan, long startMillis) {
+    Map<String, Object> described = describe(options);
+    String mode = options.getMode().toLowerCase(Locale.ROOT);
+    String runKey =
+        mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
+    PCollection<CorpusLine> lines = pipeline.apply("ReadCorpus", ReadCorpus.from(options.getInput()));
+    PCollection<RunCounts> counts =
+        mode.equals(REFERENCE)
+            ? lines.apply(
+                "GenerateInstances",
+                WriteReferenceShards.to(options.getOutput())
+                    .withOptions(plan.instanceOptions)
+                    .withVocab(plan.vocab)
+                    .withDoLowerCase(options.getDoLowerCase())
+                    .withNumShards(options.getNumShards())
+                    .withRunKey(runKey))
+            : distributed(
+                lines
+                    .apply("SplitDocuments", SplitDocuments.create())
+                    .apply(
+                        "Tokenize",
+                        TokenizeDocuments.with(plan.vocab)
+                            .withDoLowerCase(options.getDoLowerCase())),
+                options,
+                plan,
+                runKey);
+    counts.apply(
+        "CommitOutput",
+        ParDo.of(
+            new CommitFn(
+                options.getOutput(),
+                options.getInput(),
+                options.getNumShards(),
+                runKey,
+                described,
+                plan.vocabSha256,
+                startMillis)));
+  }
+
+  /** Distributed mode: the composable transforms, then deterministic shards. */
+  private static PCollection<RunCounts> distributed(
+      PCollection<TokenizedDocument> docs, Options options, Plan plan, String runKey) {
+    InstanceOptions o = plan.instanceOptions;
+    PCollection<RunCounts> written =
+        docs.apply(
+                "PackSegments",
+                PackSegments.create()
+                    .withMaxSeqLength(o.maxSeqLength())
+                    .withShortSeqProb(o.shortSeqProb())
+                    .withDupeFactor(o.dupeFactor())
+                    .withSeed(o.randomSeed()))
+            .apply("PairForNsp", PairForNsp.withPartnersFrom(docs).withSeed(o.randomSeed()))
+            .apply("Truncate", Truncate.create().withMaxSeqLength(o.maxSeqLength()).withSeed(o.randomSeed()))
+            .apply("Mask", Mask.with(plan.instanceVocab).withOptions(o))
+            .apply(
+                "WriteShards",
+                WriteShards.to(options.getOutput())
+                    .withNumShards(options.getNumShards())
+                    .withRunKey(runKey));
+    PCollection<RunCounts> corpus =
+        docs.apply(
+                "CountDocuments",
+                MapElements.into(TypeDescriptor.of(RunCounts.class)).via(Counts::ofDocument))
+            .setCoder(AvroCoder.of(RunCounts.class));
+    return PCollectionList.of(written)
+        .and(corpus)
+        .apply("AllCounts", Flatten.pCollections())
+        .apply("Total", Combine.globally(new Counts.SumFn()))
+        .setCoder(AvroCoder.of(RunCounts.class));
+  }
+
+  /** Every option of the run, by name, for {@code _metadata.json}. */
+  static Map<String, Object> describe(Options o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("input", o.getInput());
+    m.put("vocab", o.getVocab());
+    m.put("output", o.getOutput());
+    m.put("mode", o.getMode());
+    m.put("maxSeqLength", o.getMaxSeqLength());
+    m.put("maxPredictionsPerSeq", o.getMaxPredictionsPerSeq());
+    m.put("maskedLmProb", o.getMaskedLmProb());
+    m.put("dupeFactor", o.getDupeFactor());
+    m.put("shortSeqProb", o.getShortSeqProb());
+    m.put("randomSeed", o.getRandomSeed());
+    m.put("doLowerCase", o.getDoLowerCase());
+    m.put("doWholeWordMask", o.getDoWholeWordMask());
+    m.put("perWordMaskDecision", o.getPerWordMaskDecision());
+    m.put("nonSpecialReplacements", o.getNonSpecialReplacements());
+    m.put("numShards", o.getNumShards());
+    m.put("overwrite", o.getOverwrite());
+    m.put("runner", o.getRunner() == null ? null : o.getRunner().getSimpleName());
+    return m;
+  }
+
+  /**
+   * Fails the run when the corpus had no document; otherwise renames the shards and writes {@code
+   * _metadata.json}, the last file of a complete output.
+   */
+  static final class CommitFn extends DoFn<RunCounts, Void> {
+    private final String outputDir;
+    private final String input;
+    private final int numShards;
+    private final String runKey;
+    private final Map<String, Object> options;
+    private final String vocabSha256;
+    private final long startMillis;
+
+    CommitFn(
+        String outputDir,
+        String input,
+        int numShards,
+        String runKey,
+        Map<String, Object> options,
+        String vocabSha256,
+        long startMillis) {
+      this.outputDir = outputDir;
+      this.input = input;
+      this.numShards = numShards;
+      this.runKey = runKey;
+      this.options = new LinkedHashMap<>(options);
+      this.vocabSha256 = vocabSha256;
+      this.startMillis = startMillis;
+    }
+
+    @ProcessElement
+    public void process(@Element RunCounts counts) throws IOException {
+      if (counts.getDocuments() == 0) {
+        throw new IllegalArgumentException(
+            "the corpus --input=" + input + " has no non-empty document (every line is blank or"
+                + " tokenizes to nothing); nothing was written");
+      }
+      OutputDirectory.commit(outputDir, numShards, runKey);
+      long[] perShard = new long[numShards];
+      for (int i = 0; i < numShards && i < counts.getShardInstances().size(); i++) {
+        perShard[i] = counts.getShardInstances().get(i);
+      }
+      Map<String, Long> c = new LinkedHashMap<>();
+      c.put("documents", counts.getDocuments());
+      c.put("sentences", counts.getSentences());
+      c.put("instances", counts.getInstances());
+      c.put("tokens", counts.getTokens());
+      c.put("instance_tokens", counts.getInstanceTokens());
+      c.put("masked_positions", counts.getMaskedPositions());
+      c.put("random_next", counts.getRandomNext());
+      String json =
+          RunMetadata.withOptions(options)
+              .vocabSha256(vocabSha256)
+              .schema(PretrainingInstance.getClassSchema())
+              .counts(c)
+              .shards(perShard)
+              .wallTimeSeconds((System.currentTimeMillis() - startMillis) / 1000.0)
+              .toJson();
+      OutputDirectory.writeMetadata(outputDir, json);
+    }
+  }
+}

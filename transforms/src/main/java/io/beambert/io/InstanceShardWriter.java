@@ -1,0 +1,184 @@
+package io.beambert.io;
+
+import io.beambert.schemas.PretrainingInstance;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * Writes {@link PretrainingInstance} records round-robin over {@code numShards} Avro files, in the
+ * order they are given: record {@code k} goes to shard {@code k % numShards}, like the reference
+ * writes its output files.
+ *
+ * <p>Shards are written under their temporary names (see {@link ShardNames#tempShard}); {@link
+ * OutputDirectory#commit} renames them once the whole run succeeded. The Avro sync marker of each
+ * shard is derived from a run key (the options that decide the content) and the shard index, so
+ * writing the same records again gives byte-identical files. Works on any Beam file system.
+ *
+ * <p>Not thread-safe; one writer per run.
+ */
+public final class InstanceShardWriter implements AutoCloseable {
+
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  private final List<DataFileWriter<PretrainingInstance>> writers;
+  private final long[] counts;
+  private long written;
+  private boolean closed;
+
+  private InstanceShardWriter(List<DataFileWriter<PretrainingInstance>> writers) {
+    this.writers = writers;
+    this.counts = new long[writers.size()];
+  }
+
+  /**
+   * Opens the temporary files of every shard in {@code outputDir}, replacing leftovers of an earlier
+   * attempt.
+   *
+   * @param outputDir directory spec understood by Beam's {@link FileSystems}
+   * @param numShards number of shards, at least 1
+   * @param runKey text that identifies the content (options, vocabulary digest); seeds the sync
+   *     markers
+   */
+  public static InstanceShardWriter open(String outputDir, int numShards, String runKey)
+      throws IOException {
+    if (numShards < 1) {
+      throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
+    }
+    return open(outputDir, 0, numShards, numShards, runKey);
+  }
+
+  /**
+   * Opens the temporary file of shard {@code index} of {@code numShards} only; every record goes
+   * to that shard. For writers that run one per shard on different workers.
+   */
+  public static InstanceShardWriter openShard(
+      String outputDir, int index, int numShards, String runKey) throws IOException {
+    ShardNames.shard(index, numShards); // checks the index
+    return open(outputDir, index, index + 1, numShards, runKey);
+  }
+
+  private static InstanceShardWriter open(
+      String outputDir, int from, int to, int numShards, String runKey) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    List<DataFileWriter<PretrainingInstance>> writers = new ArrayList<>(to - from);
+    try {
+      for (int i = from; i < to; i++) {
+        ResourceId file =
+            dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
+        OutputStream out =
+            new BufferedOutputStream(
+                Channels.newOutputStream(FileSystems.create(file, "application/avro")),
+                BUFFER_BYTES);
+        DataFileWriter<PretrainingInstance> writer =
+            new DataFileWriter<>(new SpecificDatumWriter<>(PretrainingInstance.class));
+        writer.setCodec(CodecFactory.deflateCodec(6));
+        writer.create(PretrainingInstance.getClassSchema(), out, syncMarker(runKey, i, numShards));
+        writers.add(writer);
+      }
+    } catch (IOException | RuntimeException e) {
+      for (DataFileWriter<PretrainingInstance> w : writers) {
+        try {
+          w.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return new InstanceShardWriter(writers);
+  }
+
+  /**
+   * Appends one record given in Avro binary encoding (as {@link #encode} makes it) to the next
+   * shard in round-robin order.
+   */
+  public void writeEncoded(byte[] record) throws IOException {
+    int shard = (int) (written % writers.size());
+    writers.get(shard).appendEncoded(java.nio.ByteBuffer.wrap(record));
+    counts[shard]++;
+    written++;
+  }
+
+  /** The Avro binary encoding of one record (no container framing). */
+  public static byte[] encode(PretrainingInstance instance) {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
+      org.apache.avro.io.BinaryEncoder encoder =
+          org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+      new SpecificDatumWriter<>(PretrainingInstance.class).write(instance, encoder);
+      encoder.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("encoding into memory cannot fail", e);
+    }
+  }
+
+  /** Appends {@code instance} to the next shard in round-robin order. */
+  public void write(PretrainingInstance instance) throws IOException {
+    int shard = (int) (written % writers.size());
+    writers.get(shard).append(instance);
+    counts[shard]++;
+    written++;
+  }
+
+  /** Number of records written so far. */
+  public long written() {
+    return written;
+  }
+
+  /** Records written to each shard so far. */
+  public long[] countsPerShard() {
+    return counts.clone();
+  }
+
+  /** Flushes and closes every shard. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    IOException failure = null;
+    for (DataFileWriter<PretrainingInstance> w : writers) {
+      try {
+        w.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** The 16-byte Avro sync marker of shard {@code index}: a digest of run key and shard. */
+  static byte[] syncMarker(String runKey, int index, int numShards) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(
+          ("beambert-shard\n" + runKey + "\n" + index + "/" + numShards)
+              .getBytes(StandardCharsets.UTF_8));
+      return Arrays.copyOf(sha.digest(), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.beambert.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * The life cycle of an output directory of shards: checked before a run, committed after it.
+ *
+ * <p>{@link #prepare} refuses a directory that holds anything besides leftovers of a failed run
+ * (temporary shards), unless overwriting was asked for; then it removes the files this project
+ * writes ({@code _metadata.json} first, so the directory never looks complete while it is being
+ * replaced) and leaves any other file alone. {@link #commit} renames the temporary shards to their
+ * final names and {@link #writeMetadata} writes {@code _metadata.json}, the last file of a complete
+ * run. Works on any Beam file system.
+ */
+public final class OutputDirectory {
+
+  private OutputDirectory() {}
+
+  /**
+   * Checks that {@code outputDir} may receive a run's output and clears this project's files from
+   * it when {@code overwrite} is set.
+   *
+   * @throws IllegalArgumentException when the directory is not empty and {@code overwrite} is
+   *     false
+   */
+  public static void prepare(String outputDir, boolean overwrite) throws IOException {
+    List<ResourceId> entries = list(outputDir);
+    List<ResourceId> foreign = new ArrayList<>();
+    List<ResourceId> ours = new ArrayList<>();
+    List<ResourceId> temps = new ArrayList<>();
+    ResourceId metadata = null;
+    for (ResourceId entry : entries) {
+      String name = entry.getFilename();
+      if (name != null && ShardNames.TEMP_SHARD.matcher(name).matches()) {
+        temps.add(entry);
+      } else if (name != null && name.equals(ShardNames.METADATA)) {
+        metadata = entry;
+      } else if (name != null && ShardNames.isOwnFile(name)) {
+        ours.add(entry);
+      } else {
+        foreign.add(entry);
+      }
+    }
+    boolean nonEmpty = metadata != null || !ours.isEmpty() || !foreign.isEmpty();
+    if (nonEmpty && !overwrite) {
+      ResourceId example = metadata != null ? metadata : !ours.isEmpty() ? ours.get(0) : foreign.get(0);
+      throw new IllegalArgumentException(
+          "output directory "
+              + outputDir
+              + " is not empty (it holds "
+              + example.getFilename()
+              + (entries.size() > 1 ? " and " + (entries.size() - 1) + " more" : "")
+              + "); choose an empty or new directory, or pass --overwrite=true to replace"
+              + " the shards and _metadata.json in it");
+    }
+    if (metadata != null) {
+      FileSystems.delete(List.of(metadata), StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+    List<ResourceId> stale = new ArrayList<>(ours);
+    stale.addAll(temps);
+    if (!stale.isEmpty()) {
+      FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+  }
+
+  /**
+   * Writes an empty shard (header only) for every shard index that received no record, then renames
+   * the temporary shards; for writers that only create the shards they fill.
+   */
+  public static void commit(String outputDir, int numShards, String runKey) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    for (int i = 0; i < numShards; i++) {
+      ResourceId temp =
+          dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
+      MatchResult m = FileSystems.match(temp.toString(), EmptyMatchTreatment.ALLOW);
+      if (m.status() != MatchResult.Status.OK || m.metadata().isEmpty()) {
+        InstanceShardWriter.openShard(outputDir, i, numShards, runKey).close();
+      }
+    }
+    commit(outputDir, numShards);
+  }
+
+  /** Renames the temporary shards of a finished run to their final names. */
+  public static void commit(String outputDir, int numShards) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    List<ResourceId> from = new ArrayList<>(numShards);
+    List<ResourceId> to = new ArrayList<>(numShards);
+    for (int i = 0; i < numShards; i++) {
+      from.add(dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE));
+      to.add(dir.resolve(ShardNames.shard(i, numShards), StandardResolveOptions.RESOLVE_FILE));
+    }
+    FileSystems.rename(from, to);
+  }
+
+  /** Writes {@code _metadata.json} (through a temporary name), the last file of a complete run. */
+  public static void writeMetadata(String outputDir, String json) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    ResourceId temp =
+        dir.resolve("." + ShardNames.METADATA + ".inprogress", StandardResolveOptions.RESOLVE_FILE);
+    ResourceId target = dir.resolve(ShardNames.METADATA, StandardResolveOptions.RESOLVE_FILE);
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(temp, "application/json"))) {
+      out.write(json.getBytes(StandardCharsets.UTF_8));
+    }
+    FileSystems.rename(List.of(temp), List.of(target));
+  }
+
+  /** The files directly inside {@code outputDir}; empty when it does not exist. */
+  static List<ResourceId> list(String outputDir) throws IOException {
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    String pattern = dir.resolve("*", StandardResolveOptions.RESOLVE_FILE).toString();
+    MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+    List<ResourceId> out = new ArrayList<>();
+    if (match.status() == MatchResult.Status.NOT_FOUND) {
+      return out;
+    }
+    for (MatchResult.Metadata m : match.metadata()) {
+      out.add(m.resourceId());
+    }
+    return out;
+  }
+}

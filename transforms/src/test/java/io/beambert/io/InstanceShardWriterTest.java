@@ -1,0 +1,129 @@
+package io.beambert.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beambert.schemas.PretrainingInstance;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InstanceShardWriterTest {
+
+  static PretrainingInstance instance(int k) {
+    return PretrainingInstance.newBuilder()
+        .setInputIds(List.of(101, k, 102))
+        .setInputMask(List.of(1, 1, 1))
+        .setSegmentIds(List.of(0, 0, 0))
+        .setMaskedLmPositions(List.of(1))
+        .setMaskedLmIds(List.of(k))
+        .setMaskedLmWeights(List.of(1.0f))
+        .setNextSentenceLabels(k % 2)
+        .build();
+  }
+
+  private static List<Integer> read(Path file) throws IOException {
+    List<Integer> out = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(file);
+        DataFileStream<PretrainingInstance> s =
+            new DataFileStream<>(in, new SpecificDatumReader<>(PretrainingInstance.class))) {
+      for (PretrainingInstance r : s) {
+        out.add(r.getInputIds().get(1));
+      }
+    }
+    return out;
+  }
+
+  private static void writeRun(Path dir, int shards, int records) throws IOException {
+    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), shards, "key")) {
+      for (int k = 0; k < records; k++) {
+        w.write(instance(k));
+      }
+    }
+    OutputDirectory.commit(dir.toString(), shards);
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void writesRoundRobinAndRenamesOnCommit(@TempDir Path dir) throws IOException {
+    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 3, "key")) {
+      for (int k = 0; k < 7; k++) {
+        w.write(instance(k));
+      }
+      assertArrayEquals(new long[] {3, 2, 2}, w.countsPerShard());
+    }
+    assertEquals(
+        List.of(
+            ".part-00000-of-00003.avro.inprogress",
+            ".part-00001-of-00003.avro.inprogress",
+            ".part-00002-of-00003.avro.inprogress"),
+        names(dir));
+    OutputDirectory.commit(dir.toString(), 3);
+    assertEquals(
+        List.of("part-00000-of-00003.avro", "part-00001-of-00003.avro", "part-00002-of-00003.avro"),
+        names(dir));
+    assertEquals(List.of(0, 3, 6), read(dir.resolve("part-00000-of-00003.avro")));
+    assertEquals(List.of(1, 4), read(dir.resolve("part-00001-of-00003.avro")));
+    assertEquals(List.of(2, 5), read(dir.resolve("part-00002-of-00003.avro")));
+  }
+
+  @Test
+  void rerunGivesByteIdenticalShards(@TempDir Path a, @TempDir Path b) throws IOException {
+    writeRun(a, 2, 50);
+    writeRun(b, 2, 50);
+    for (String name : names(a)) {
+      assertArrayEquals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)));
+    }
+    assertFalse(
+        java.util.Arrays.equals(
+            InstanceShardWriter.syncMarker("key", 0, 2), InstanceShardWriter.syncMarker("key", 1, 2)));
+  }
+
+  @Test
+  void prepareRefusesNonEmptyDirectoryUnlessOverwrite(@TempDir Path dir) throws IOException {
+    OutputDirectory.prepare(dir.resolve("new").toString(), false);
+    writeRun(dir, 1, 3);
+    OutputDirectory.writeMetadata(dir.toString(), "{}\n");
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> OutputDirectory.prepare(dir.toString(), false));
+    assertTrue(e.getMessage().contains("not empty"), e.getMessage());
+    assertTrue(e.getMessage().contains("--overwrite=true"), e.getMessage());
+    OutputDirectory.prepare(dir.toString(), true);
+    assertEquals(List.of("notes.txt"), names(dir));
+  }
+
+  @Test
+  void leftoversOfAFailedRunDoNotCountAsContent(@TempDir Path dir) throws IOException {
+    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 2, "key")) {
+      w.write(instance(1));
+    }
+    OutputDirectory.prepare(dir.toString(), false);
+    assertEquals(List.of(), names(dir));
+  }
+
+  @Test
+  void metadataIsWrittenUnderItsFinalName(@TempDir Path dir) throws IOException {
+    OutputDirectory.writeMetadata(dir.toString(), "{\"a\": 1}\n");
+    assertEquals(List.of("_metadata.json"), names(dir));
+    assertEquals("{\"a\": 1}\n", Files.readString(dir.resolve("_metadata.json")));
+  }
+}
