@@ -24,6 +24,6 @@ run() { # NAME MB ARGS...
   python3 -c "import json;print('counts', json.load(open('$TMP/out/_metadata.json'))['counts'])" || true
 }
 for mb in "${SIZES[@]}"; do
-  run direct "$mb" --runner=DirectRunner --enforceImmutability=false --enforceEncodability=false
+  run direct "$mb"
   run flink-p2 "$mb" --runner=FlinkRunner --parallelism=2
 done

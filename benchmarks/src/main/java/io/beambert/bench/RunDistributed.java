@@ -23,13 +23,14 @@ import org.apache.beam.sdk.options.Validation;
 /**
  * Runs the distributed generator end to end for benchmarks (reference defaults unless given):
  * read, tokenize, generate, write shards, with progress lines on stderr. Without {@code --runner}
- * it runs on an embedded Flink, the faster runner for this job (BENCHMARKS.md).
+ * it runs on the DirectRunner without its enforcement checks ({@code BeamArgs}), the runner that
+ * needed the least CPU for this job (BENCHMARKS.md).
  *
  * <pre>
  * java -Xmx1g -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
  *   io.beambert.bench.RunDistributed --input=/tmp/corpus.txt \
  *   --vocab=../shared/golden/vocab-bert-base-uncased.txt --output=/tmp/out --overwrite=true \
- *   [--runner=DirectRunner] [--parallelism=2]
+ *   [--runner=FlinkRunner --parallelism=2]
  * </pre>
  */
 public final class RunDistributed {
@@ -102,7 +103,7 @@ public final class RunDistributed {
   public static void main(String[] args) throws IOException {
     long start = System.nanoTime();
     Options o =
-        PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args, "FlinkRunner")).withValidation().as(Options.class);
+        PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).withValidation().as(Options.class);
     prepare(Path.of(o.getOutput()), o.getOverwrite());
     List<String> vocab = Files.readAllLines(Path.of(o.getVocab()), StandardCharsets.UTF_8);
     InstanceOptions instanceOptions =

@@ -41,24 +41,6 @@ public final class BeamArgs {
 
   /** Returns {@code args} with beambert's runner defaults added where the user set nothing. */
   public static String[] prepare(String[] args) {
-    return prepare(args, "DirectRunner");
-  }
-
-  /**
-   * Like {@link #prepare(String[])}, but a job without {@code --runner} runs on {@code
-   * defaultRunner}: {@code "DirectRunner"} or {@code "FlinkRunner"} (embedded, bound to 127.0.0.1).
-   * For jobs whose measured default is Flink (see BENCHMARKS.md, "Pretraining data").
-   */
-  public static String[] prepare(String[] args, String defaultRunner) {
-    if (!defaultRunner.equals("DirectRunner") && !isFlink(defaultRunner)) {
-      throw new IllegalArgumentException(
-          "default runner must be DirectRunner or FlinkRunner, got " + defaultRunner);
-    }
-    if (value(args, "runner").isEmpty() && isFlink(defaultRunner)) {
-      List<String> withRunner = new ArrayList<>(Arrays.asList(args));
-      withRunner.add("--runner=" + defaultRunner);
-      args = withRunner.toArray(new String[0]);
-    }
     List<String> out = new ArrayList<>(Arrays.asList(args));
     Optional<String> runner = value(args, "runner");
     if (runner.isEmpty()) {

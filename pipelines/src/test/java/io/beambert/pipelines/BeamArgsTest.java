@@ -35,17 +35,6 @@ class BeamArgsTest {
   }
 
   @Test
-  void defaultRunnerCanBeEmbeddedFlink() throws IOException {
-    String[] args = BeamArgs.prepare(new String[] {"--input=x"}, "FlinkRunner");
-    assertEquals("FlinkRunner", BeamArgs.value(args, "runner").orElseThrow());
-    String dir = BeamArgs.value(args, "flinkConfDir").orElseThrow();
-    assertTrue(Files.readAllLines(Paths.get(dir, "config.yaml")).contains("rest.bind-address: 127.0.0.1"));
-    List<String> direct =
-        Arrays.asList(BeamArgs.prepare(new String[] {"--runner=DirectRunner"}, "FlinkRunner"));
-    assertEquals(List.of("--runner=DirectRunner"), direct);
-  }
-
-  @Test
   void keepsWhatTheUserSet() {
     List<String> args =
         Arrays.asList(
