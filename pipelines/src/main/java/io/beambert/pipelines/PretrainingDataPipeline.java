@@ -12,6 +12,7 @@ import io.beambert.schemas.CorpusLine;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.TokenizedDocument;
+import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
 import io.beambert.transforms.Mask;
 import io.beambert.transforms.PackSegments;
@@ -233,6 +234,7 @@ public final class PretrainingDataPipeline {
   public static PipelineResult run(Options options) throws IOException {
     long start = System.currentTimeMillis();
     Plan plan = plan(options);
+    ReadCorpus.checkMatches(options.getInput(), options);
     FileSystems.setDefaultPipelineOptions(options);
     OutputDirectory.prepare(options.getOutput(), options.getOverwrite());
     Pipeline pipeline = Pipeline.create(options);
@@ -312,7 +314,12 @@ public final class PretrainingDataPipeline {
     String mode = options.getMode().toLowerCase(Locale.ROOT);
     String runKey =
         mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
-    PCollection<CorpusLine> lines = pipeline.apply("ReadCorpus", ReadCorpus.from(options.getInput()));
+    ReadCorpus read = ReadCorpus.from(options.getInput());
+    if (mode.equals(REFERENCE)) {
+      // The reference keeps every line whole; it holds the corpus in memory anyway.
+      read = read.withMaxLineBytes(Utf8Lines.MAX_LINE_BYTES);
+    }
+    PCollection<CorpusLine> lines = pipeline.apply("ReadCorpus", read);
     PCollection<RunCounts> counts =
         mode.equals(REFERENCE)
             ? lines.apply(
