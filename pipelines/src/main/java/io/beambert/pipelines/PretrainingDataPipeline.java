@@ -31,7 +31,6 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -235,7 +234,6 @@ public final class PretrainingDataPipeline {
     long start = System.currentTimeMillis();
     Plan plan = plan(options);
     ReadCorpus.checkMatches(options.getInput(), options);
-    FileSystems.setDefaultPipelineOptions(options);
     OutputDirectory.prepare(options.getOutput(), options.getOverwrite());
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options, plan, start);
