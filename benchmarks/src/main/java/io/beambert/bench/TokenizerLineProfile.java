@@ -6,6 +6,8 @@ import io.beambert.text.Vocab;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,13 +21,16 @@ import java.util.Map;
  * <p>Thread CPU time, unlike wall time, does not depend on how many other processes share the
  * cores. Run from the repository root: {@code java -cp
  * benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)
- * io.beambert.bench.TokenizerLineProfile english|edge [TOP]}.
+ * io.beambert.bench.TokenizerLineProfile english|edge [TOP [TOKENIZER_JSON]]}; with a third
+ * argument it also writes the Hugging Face {@code tokenizer.json} it uses there (for {@code
+ * benchmarks/node/encode-hf.js}).
  */
 public final class TokenizerLineProfile {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private TokenizerLineProfile() {}
 
+  /** Prints the profile; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     String text = args.length > 0 ? args[0] : "english";
     int top = args.length > 1 ? Integer.parseInt(args[1]) : 15;
@@ -37,6 +42,9 @@ public final class TokenizerLineProfile {
     List<String> distinct = new ArrayList<>(count.keySet());
     Vocab vocab = Vocab.load(HuggingFaceBert.vocabFile());
     BertTokenizer ours = new BertTokenizer(vocab, true);
+    if (args.length > 2) {
+      Files.writeString(Paths.get(args[2]), HuggingFaceBert.tokenizerJson(vocab));
+    }
     long handle = HuggingFaceBert.createRaw(vocab);
     try {
       for (String line : distinct) {
