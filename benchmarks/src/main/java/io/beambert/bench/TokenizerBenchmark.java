@@ -5,18 +5,21 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -26,17 +29,21 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Single-thread tokenization throughput, text to ids: our {@link BertTokenizer} against Hugging
- * Face's Rust tokenizer (through the DJL binding) on the same lines, in the same JVM.
+ * Single-thread tokenization throughput, text to WordPiece ids without special tokens: our {@link
+ * BertTokenizer} against Hugging Face's Rust tokenizer (through the DJL binding) on the same lines,
+ * in the same JVM.
  *
- * <p>One operation tokenizes every line of a corpus of about {@code corpusMiB} MiB of UTF-8 text,
- * built by repeating the lines of {@code golden/sample_text.txt} and {@code golden/edge_corpus.txt};
- * MB/s = ops/s x corpus size (printed at setup). The Hugging Face tokenizer is built from a
- * tokenizer.json written at setup for the same vocabulary (BertNormalizer with lower-casing and
- * accent stripping, BertPreTokenizer, WordPiece with {@code max_input_chars_per_word = 200}, no added
- * tokens, no post-processor, no truncation or padding). Setup checks that both give identical tokens
- * on every line used, and fails otherwise. Lines on which the two tokenizers are known to disagree
- * (none expected) would make setup fail rather than be silently dropped.
+ * <p>{@code text=english} (the headline) repeats the lines of {@code data/sample/sample-corpus.txt}
+ * (ordinary English prose); {@code text=edge} repeats {@code golden/sample_text.txt} plus {@code
+ * golden/edge_corpus.txt} (CJK, Thai, accents, control characters, a 141-letter word, ...). Either
+ * is repeated to about {@code corpusMiB} MiB of UTF-8; one operation tokenizes every line, so MB/s =
+ * ops/s x corpus size (printed at setup). The Hugging Face tokenizer is configured by {@link
+ * HuggingFaceBert}. Setup checks that both tokenizers give the same ids, id for id, on every
+ * distinct source line and on the whole text joined by newlines, and fails otherwise.
+ *
+ * <p>The secondary result {@code cpuShare} is the CPU time the benchmark thread used per second of
+ * wall time (1.0 = a whole core): on a shared machine, MB per CPU-second = MB/s / cpuShare is the
+ * figure that does not depend on the load.
  *
  * <p>Run: {@code java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)
  * org.openjdk.jmh.Main TokenizerBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s}, from the repository root
@@ -46,7 +53,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TokenizerBenchmark {
-  @Param({"4"})
+  @Param({"english", "edge"})
+  public String text;
+
+  @Param({"2"})
   public int corpusMiB;
 
   private String[] lines;
@@ -55,80 +65,95 @@ public class TokenizerBenchmark {
   private long rawHandle;
   private BertTokenizer ours;
   private HuggingFaceTokenizer huggingFace;
-  private Path tokenizerJson;
+
+  /** CPU time of the benchmark thread, reported per second of wall time. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class CpuClock {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** CPU seconds used by the benchmark thread (JMH divides by the iteration's wall seconds). */
+    public double cpuShare;
+
+    private long start;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      cpuShare = 0;
+    }
+
+    @Setup(Level.Invocation)
+    public void start() {
+      start = THREADS.getCurrentThreadCpuTime();
+    }
+
+    @TearDown(Level.Invocation)
+    public void stop() {
+      cpuShare += (THREADS.getCurrentThreadCpuTime() - start) / 1e9;
+    }
+  }
 
   @Setup
   public void setup() throws IOException {
-    Path shared = Paths.get(System.getProperty("beambert.shared", "../shared"));
-    Path vocabFile = shared.resolve("golden/vocab-bert-base-uncased.txt");
-    List<String> source = new ArrayList<>();
-    source.addAll(Files.readAllLines(shared.resolve("golden/sample_text.txt")));
-    source.addAll(Files.readAllLines(shared.resolve("golden/edge_corpus.txt")));
+    List<String> source = HuggingFaceBert.sourceLines(text);
     long target = (long) corpusMiB << 20;
     List<String> corpus = new ArrayList<>();
     long bytes = 0;
+    long sourceBytes = HuggingFaceBert.utf8Bytes(source);
     while (bytes < target) {
-      for (String line : source) {
-        corpus.add(line);
-        bytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
-      }
+      corpus.addAll(source);
+      bytes += sourceBytes;
     }
     lines = corpus.toArray(new String[0]);
     batches = new ArrayList<>();
     for (int i = 0; i < lines.length; i += BATCH) {
       batches.add(Arrays.copyOfRange(lines, i, Math.min(lines.length, i + BATCH)));
     }
+    wholeText = String.join("\n", lines);
 
-    Vocab vocab = Vocab.load(vocabFile);
+    Vocab vocab = Vocab.load(HuggingFaceBert.vocabFile());
     ours = new BertTokenizer(vocab, true);
-    tokenizerJson = Files.createTempFile("bert-base-uncased-", ".tokenizer.json");
-    Files.writeString(tokenizerJson, tokenizerJson(vocab));
-    huggingFace = HuggingFaceTokenizer.newInstance(tokenizerJson,
+    String json = HuggingFaceBert.tokenizerJson(vocab);
+    rawHandle = HuggingFaceBert.createRaw(vocab);
+    huggingFace = HuggingFaceTokenizer.newInstance(
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
         Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
 
-    rawHandle = TokenizersLibrary.LIB.createTokenizerFromString(Files.readString(tokenizerJson));
-
+    LinkedHashSet<String> distinct = new LinkedHashSet<>(source);
     int mismatches = 0;
     StringBuilder report = new StringBuilder();
-    for (String line : source) {
-      List<String> a = ours.tokenize(line);
-      List<String> b = Arrays.asList(huggingFace.encode(line, false, false).getTokens());
-      if (!a.equals(b)) {
+    for (String line : distinct) {
+      int[] a = ours.tokenizeToIds(line);
+      if (!HuggingFaceBert.sameIds(a, HuggingFaceBert.ids(rawHandle, line))
+          || !Arrays.equals(HuggingFaceBert.ids(rawHandle, line),
+              huggingFace.encode(line, false, false).getIds())) {
         mismatches++;
-        report.append("\n  ").append(line).append("\n    ours: ").append(a)
-            .append("\n    hf:   ").append(b);
+        report.append("\n  ").append(line);
       }
     }
-    wholeText = String.join("\n", lines);
-    long rawEncoding = TokenizersLibrary.LIB.encode(rawHandle, wholeText, false);
-    long[] hfWhole = TokenizersLibrary.LIB.getTokenIds(rawEncoding);
-    TokenizersLibrary.LIB.deleteEncoding(rawEncoding);
+    long[] hfWhole = HuggingFaceBert.ids(rawHandle, wholeText);
     int[] oursWhole = ours.tokenizeToIds(wholeText);
-    boolean wholeSame = hfWhole.length == oursWhole.length;
-    for (int i = 0; wholeSame && i < oursWhole.length; i++) {
-      wholeSame = hfWhole[i] == oursWhole[i];
-    }
-    if (!wholeSame) {
+    if (!HuggingFaceBert.sameIds(oursWhole, hfWhole)) {
       mismatches++;
       report.append("\n  the whole text gives different ids");
     }
-    System.out.printf("corpus: %d lines, %d bytes (%.3f MB); %d distinct source lines, %d differ%n",
-        lines.length, bytes, bytes / 1e6, source.size(), mismatches);
+    System.out.printf("text=%s: %d lines, %d bytes (%.3f MB), %d ids; %d distinct source lines;"
+            + " %d differ%n", text, lines.length, bytes, bytes / 1e6, oursWhole.length,
+        distinct.size(), mismatches);
     if (mismatches > 0) {
       throw new IllegalStateException("tokenizers disagree on " + mismatches + " lines:" + report);
     }
   }
 
   @TearDown
-  public void tearDown() throws IOException {
+  public void tearDown() {
     huggingFace.close();
     TokenizersLibrary.LIB.deleteTokenizer(rawHandle);
-    Files.deleteIfExists(tokenizerJson);
   }
 
-  /** Our tokenizer, text to ids. */
+  /** Our tokenizer, text to ids, one line at a time (ids into a reused buffer). */
   @Benchmark
-  public long beambert() {
+  public long beambert(CpuClock cpu) {
     long total = 0;
     for (String line : lines) {
       total += ours.tokenizeToIdBuffer(line);
@@ -138,7 +163,7 @@ public class TokenizerBenchmark {
 
   /** Our tokenizer through the allocating API ({@code int[]} per line). */
   @Benchmark
-  public long beambertIntArrays() {
+  public long beambertIntArrays(CpuClock cpu) {
     long total = 0;
     for (String line : lines) {
       total += ours.tokenizeToIds(line).length;
@@ -146,9 +171,29 @@ public class TokenizerBenchmark {
     return total;
   }
 
-  /** Hugging Face's Rust tokenizer through DJL, text to ids. */
+  /**
+   * Hugging Face, text to ids, one line at a time, through the binding's raw JNI calls ({@code
+   * encode} + {@code getTokenIds} + {@code deleteEncoding}): the same work as {@link #beambert}
+   * plus what the Rust side always does (offsets, char offsets, token strings).
+   */
   @Benchmark
-  public long huggingFace() {
+  public long huggingFaceIdsOnly(CpuClock cpu) {
+    TokenizersLibrary lib = TokenizersLibrary.LIB;
+    long total = 0;
+    for (String line : lines) {
+      long encoding = lib.encode(rawHandle, line, false);
+      total += lib.getTokenIds(encoding).length;
+      lib.deleteEncoding(encoding);
+    }
+    return total;
+  }
+
+  /**
+   * Hugging Face through DJL's {@code HuggingFaceTokenizer.encode}, which also copies tokens, type
+   * ids, word ids, masks and char spans into a Java {@code Encoding}.
+   */
+  @Benchmark
+  public long huggingFace(CpuClock cpu) {
     long total = 0;
     for (String line : lines) {
       Encoding e = huggingFace.encode(line, false, false);
@@ -158,11 +203,11 @@ public class TokenizerBenchmark {
   }
 
   /**
-   * Hugging Face in batches of {@value #BATCH} lines (fewer JNI crossings); single-threaded only when
-   * the environment sets {@code TOKENIZERS_PARALLELISM=false}.
+   * Hugging Face in batches of {@value #BATCH} lines; single-threaded only when the environment sets
+   * {@code TOKENIZERS_PARALLELISM=false}.
    */
   @Benchmark
-  public long huggingFaceBatch() {
+  public long huggingFaceBatch(CpuClock cpu) {
     long total = 0;
     for (String[] batch : batches) {
       for (Encoding e : huggingFace.batchEncode(batch, false, false)) {
@@ -174,85 +219,15 @@ public class TokenizerBenchmark {
 
   private static final int BATCH = 256;
 
-  /**
-   * Hugging Face through the binding's raw JNI entry points, fetching only the ids: the Rust
-   * tokenizer plus three JNI calls per line, without building DJL's {@code Encoding} (tokens,
-   * offsets, masks) on the Java side.
-   */
-  @Benchmark
-  public long huggingFaceIdsOnly() {
-    TokenizersLibrary lib = TokenizersLibrary.LIB;
-    long total = 0;
-    for (String line : lines) {
-      long encoding = lib.encode(rawHandle, line, false);
-      total += lib.getTokenIds(encoding).length;
-      lib.deleteEncoding(encoding);
-    }
-    return total;
-  }
-
-  /** {@link #huggingFaceIdsOnly()} on the whole corpus as one string: one encode call. */
-  @Benchmark
-  public long huggingFaceIdsOnlyWholeText() {
-    TokenizersLibrary lib = TokenizersLibrary.LIB;
-    long encoding = lib.encode(rawHandle, wholeText, false);
-    long n = lib.getTokenIds(encoding).length;
-    lib.deleteEncoding(encoding);
-    return n;
-  }
-
   /** Our tokenizer on the whole corpus as one string (lines joined with newlines). */
   @Benchmark
-  public long beambertWholeText() {
+  public long beambertWholeText(CpuClock cpu) {
     return ours.tokenizeToIdBuffer(wholeText);
   }
 
-  /**
-   * Hugging Face on the whole corpus as one string: one JNI call, so this measures the Rust code
-   * itself rather than the per-call cost of the binding.
-   */
+  /** {@link #huggingFaceIdsOnly} on the whole corpus as one string: one encode call. */
   @Benchmark
-  public long huggingFaceWholeText() {
-    return huggingFace.encode(wholeText, false, false).getIds().length;
-  }
-
-  private static String tokenizerJson(Vocab vocab) {
-    StringBuilder json = new StringBuilder(1 << 20);
-    json.append("{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[],")
-        .append("\"normalizer\":{\"type\":\"BertNormalizer\",\"clean_text\":true,")
-        .append("\"handle_chinese_chars\":true,\"strip_accents\":null,\"lowercase\":true},")
-        .append("\"pre_tokenizer\":{\"type\":\"BertPreTokenizer\"},\"post_processor\":null,")
-        .append("\"decoder\":{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true},")
-        .append("\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\",")
-        .append("\"continuing_subword_prefix\":\"##\",\"max_input_chars_per_word\":200,")
-        .append("\"vocab\":{");
-    boolean first = true;
-    for (int id = 0; id < vocab.size(); id++) {
-      String token = vocab.tokenAt(id);
-      if (vocab.idOf(token) != id) {
-        continue;
-      }
-      if (!first) {
-        json.append(',');
-      }
-      first = false;
-      quote(json, token).append(':').append(id);
-    }
-    return json.append("}}}").toString();
-  }
-
-  private static StringBuilder quote(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"');
+  public long huggingFaceIdsOnlyWholeText(CpuClock cpu) {
+    return HuggingFaceBert.ids(rawHandle, wholeText).length;
   }
 }

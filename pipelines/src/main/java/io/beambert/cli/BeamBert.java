@@ -37,6 +37,11 @@ public final class BeamBert {
 
   private BeamBert() {}
 
+  /** The registered subcommand names, in help order. */
+  static java.util.Set<String> subcommands() {
+    return java.util.Collections.unmodifiableSet(SUBCOMMANDS.keySet());
+  }
+
   private static void register(String name, String className, String summary) {
     SUBCOMMANDS.put(name, new Subcommand(className, summary));
   }

@@ -12,6 +12,7 @@ import io.beambert.schemas.CorpusLine;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.TokenizedDocument;
+import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
 import io.beambert.transforms.Mask;
 import io.beambert.transforms.PackSegments;
@@ -30,7 +31,6 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -312,7 +312,12 @@ public final class PretrainingDataPipeline {
     String mode = options.getMode().toLowerCase(Locale.ROOT);
     String runKey =
         mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
-    PCollection<CorpusLine> lines = pipeline.apply("ReadCorpus", ReadCorpus.from(options.getInput()));
+    ReadCorpus read = ReadCorpus.from(options.getInput());
+    if (mode.equals(REFERENCE)) {
+      // The reference keeps every line whole; it holds the corpus in memory anyway.
+      read = read.withMaxLineBytes(Utf8Lines.MAX_LINE_BYTES);
+    }
+    PCollection<CorpusLine> lines = pipeline.apply("ReadCorpus", read);
     PCollection<RunCounts> counts =
         mode.equals(REFERENCE)
             ? lines.apply(

@@ -29,6 +29,27 @@ class BeamBertTest {
   }
 
   @Test
+  void everyRegisteredSubcommandPrintsItsHelp() {
+    assertTrue(BeamBert.subcommands().size() >= 4, BeamBert.subcommands().toString());
+    PrintStream stdout = System.out;
+    for (String name : BeamBert.subcommands()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int status;
+      try {
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        status =
+            BeamBert.run(new String[] {name, "--help"}, new PrintStream(err, true, StandardCharsets.UTF_8));
+      } finally {
+        System.setOut(stdout);
+      }
+      String help = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+      assertEquals(0, status, name + " --help failed: " + help);
+      assertTrue(help.contains("--"), name + " --help lists no option: " + help);
+    }
+  }
+
+  @Test
   void userFacingCauseSkipsRunnerWrappers() {
     IOException io = new IOException("no file matches /x/*.txt");
     RuntimeException wrapper = new RuntimeException("pipeline failed", new RuntimeException(io));
