@@ -25,11 +25,12 @@ import java.nio.file.Paths;
  * size and line length. A long line is tokenized in pieces of about 64 KiB (at most 256 KiB), cut
  * where no tokenizer rule looks across (after whitespace, a CJK ideograph or ASCII punctuation, with
  * care for Final_Sigma next to {@code ' . : ^ `}), which gives exactly the tokens of the whole line;
- * a run of more than 256 ASCII letters and digits is one {@code [UNK]} whatever surrounds it and is
+ * a run of more than 256 letters and digits is one {@code [UNK]} whatever surrounds it and is
  * shortened on the way in (counted as a long word). Only a run of more than 256 KiB with no such
- * cut at all (e.g. letters of a non-Latin script without any space or ASCII punctuation) is cut
- * anyway at a character boundary, which can change the tokens at that place (a word of more than
- * 200 characters then gives one {@code [UNK]} per piece); such cuts are counted and reported.
+ * cut at all (e.g. letters mixed with combining marks or U+03A3, without any space or ASCII
+ * punctuation) is cut anyway at a character boundary, which can change the tokens at that place (a
+ * word of more than 200 characters then gives one {@code [UNK]} per piece); such cuts are counted
+ * and reported.
  * At the end one summary line goes to stderr: lines, tokens and dropped invalid bytes, plus the
  * number of shortened long words and of forced cuts when there were any.
  *
@@ -69,7 +70,7 @@ public final class TokenizeCommand {
   }
 
   /**
-   * What one run did: {@code longWords} runs of more than 256 ASCII letters and digits were
+   * What one run did: {@code longWords} runs of more than 256 letters and digits were
    * shortened (exact), {@code forcedCuts} pieces ended without a safe cut (maybe inexact).
    */
   record Summary(long lines, long tokens, long droppedBytes, long longWords, long forcedCuts) {
@@ -158,7 +159,7 @@ public final class TokenizeCommand {
         .append(" invalid UTF-8 bytes dropped");
     if (summary.longWords() > 0) {
       line.append(", ").append(summary.longWords())
-          .append(" long words (runs of over 256 ASCII letters/digits, [UNK]) shortened");
+          .append(" long words (runs of over 256 letters/digits, [UNK]) shortened");
     }
     if (summary.forcedCuts() > 0) {
       line.append(", ").append(summary.forcedCuts()).append(" forced cuts in runs of over ")

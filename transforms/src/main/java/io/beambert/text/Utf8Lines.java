@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.Arrays;
 
 /**
@@ -59,11 +60,57 @@ public final class Utf8Lines implements Closeable {
   }
 
   /**
-   * A run of more than this many ASCII letters and digits is shortened to this many bytes by {@link
-   * #nextPiece}: the word holding it has more than {@link BertTokenizer#MAX_INPUT_CHARS_PER_WORD}
-   * code points either way, so it is one {@code [UNK]} either way.
+   * A run of more than this many word characters (see {@link #WORD}) is shortened to this many
+   * characters by {@link #nextPiece}: the word holding it has more than {@link
+   * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points either way, so it is one {@code [UNK]}
+   * either way.
    */
   static final int LONG_RUN = 256;
+
+  /**
+   * Word characters: ASCII letters and digits, and BMP letters (Lu, Ll, Lt, Lo; not Lm, which is
+   * case-ignorable) that the tokenizer never drops, splits or treats specially (no class bit: not
+   * U+03A3, not CJK, not punctuation) and that give at least one code point, none of them
+   * punctuation, after {@code lower()}, NFD and accent stripping, starting with a letter (a starter,
+   * so NFD never reorders across it). Such a character is neither cased-ignorable nor U+03A3, so
+   * every Final_Sigma scan stops at it, and a run of them always stays inside one word.
+   */
+  private static final boolean[] WORD = new boolean[65536];
+
+  static {
+    for (int c = 0; c < 65536; c++) {
+      if (c < 128) {
+        WORD[c] = Character.isLetterOrDigit(c);
+        continue;
+      }
+      int type = Unicode14.type(c);
+      if (CharTable.CLASS[c] != 0
+          || (type != Character.UPPERCASE_LETTER && type != Character.LOWERCASE_LETTER
+              && type != Character.TITLECASE_LETTER && type != Character.OTHER_LETTER)) {
+        continue;
+      }
+      String lowered;
+      if (CharTable.UKIND[c] == CharTable.MAP_ONE) {
+        lowered = String.valueOf(CharTable.UMAP[c]);
+      } else if (CharTable.UKIND[c] == CharTable.MAP_MULTI) {
+        lowered = CharTable.UMULTI[c];
+      } else {
+        continue;
+      }
+      boolean ok = startsWithLetter(lowered)
+          && startsWithLetter(Normalizer.normalize(String.valueOf((char) c), Normalizer.Form.NFD));
+      for (int k = 0; ok && k < lowered.length(); k++) {
+        ok = (CharTable.CLASS[lowered.charAt(k)] & ~CharTable.SLOW) == 0;
+      }
+      WORD[c] = ok;
+    }
+  }
+
+  private static boolean startsWithLetter(String s) {
+    int t = Unicode14.type(s.codePointAt(0));
+    return t == Character.UPPERCASE_LETTER || t == Character.LOWERCASE_LETTER
+        || t == Character.TITLECASE_LETTER || t == Character.OTHER_LETTER;
+  }
 
   /** Context state of {@link #nextPiece}: line start, or after a known non-case-ignorable char. */
   private static final int CTX_CLEAN = 0;
@@ -89,7 +136,10 @@ public final class Utf8Lines implements Closeable {
   // nextPiece state, kept across the pieces of one line.
   private int lastCut = -1;
   private int ctx = CTX_CLEAN;
-  private int alnumRun;
+  private int wordRun;
+  private int lastWordChar;
+  private int seqStart;
+  private int seqCtx;
   private int seqNeed;
   private int seqCp;
   private int seqLo;
@@ -187,23 +237,27 @@ public final class Utf8Lines implements Closeable {
    *   <li>after ASCII punctuation that is neither cased nor case-ignorable ({@code
    *       !"#$%&()*+,-/;<=>?@[\]_{|}~}): it ends a token, is a starter for NFD and stops the
    *       Final_Sigma context scan in both directions;
-   *   <li>after a run of the case-ignorable ASCII punctuation {@code ' . : ^ `} that has an ASCII
-   *       letter, digit or cut character (or the line start) right before it and one right after
-   *       it: the punctuation ends a token and those neighbours stop every Final_Sigma scan before
-   *       it reaches the cut, so no U+03A3 can see across.
+   *   <li>after a run of the case-ignorable ASCII punctuation {@code ' . : ^ `} that has a word
+   *       character (an ASCII letter or digit, or a letter as described at {@link #WORD}), a
+   *       separator or one of the characters above (or the line start) right before it, and a word
+   *       character or one of the ASCII characters above right after it: the punctuation ends a
+   *       token and those neighbours, neither case-ignorable nor U+03A3, stop every Final_Sigma
+   *       scan before it reaches the cut, so no U+03A3 can see across.
    * </ul>
    *
    * <p>A cut is only ever made right after a complete valid UTF-8 character or an ASCII byte, so
    * the dropped invalid bytes are the same too, and nothing after a cut (a combining mark, say) is
    * separated from a letter it could combine or be reordered with.
    *
-   * <p>A run of more than {@link #LONG_RUN} ASCII letters and digits is shortened to its first
-   * {@code LONG_RUN - 1} bytes and its last byte: the word holding the run has more than 200 code
-   * points before and after, so it is a single {@code [UNK]} either way, and no Final_Sigma scan
-   * enters the run. Such runs are counted in {@link #shortenedWords()}.
+   * <p>A run of more than {@link #LONG_RUN} word characters (ASCII letters and digits, and letters
+   * of other scripts as described at {@link #WORD}) is shortened to its first {@code LONG_RUN - 1}
+   * characters and its last one: the word holding the run has more than 200 code points before and
+   * after, so it is a single {@code [UNK]} either way, no Final_Sigma scan enters the run and NFD
+   * reorders nothing across its characters. Such runs are counted in {@link #shortenedWords()}.
    *
-   * <p>When a piece reaches {@code maxPieceBytes} without a safe cut (a very long run of, say,
-   * non-ASCII letters, or case-ignorable punctuation next to non-ASCII text), it is cut anyway at a
+   * <p>When a piece reaches {@code maxPieceBytes} without a safe cut (a very long run mixing, say,
+   * U+03A3, combining marks or non-ASCII punctuation with letters, without any space or ASCII
+   * punctuation between letters), it is cut anyway at a
    * character boundary, which may change the tokens around that place (a long word can give two
    * {@code [UNK]} instead of one); such cuts are counted in {@link #forcedCuts()}.
    *
@@ -220,7 +274,7 @@ public final class Utf8Lines implements Closeable {
       lineLen = 0;
       lastCut = -1;
       ctx = CTX_CLEAN;
-      alnumRun = 0;
+      wordRun = 0;
       seqNeed = 0;
     }
     // Inside a line (after a cut) the line must still be ended, even if nothing follows.
@@ -248,7 +302,7 @@ public final class Utf8Lines implements Closeable {
         if (lineLen >= maxPieceBytes) {
           forcedCuts++;
           String piece = cutAt(charBoundaryBefore(lineLen));
-          alnumRun = Math.min(alnumRun, lineLen); // the part of the run after the cut
+          wordRun = 0; // the run goes on, counted afresh
           return piece;
         }
       }
@@ -265,6 +319,15 @@ public final class Utf8Lines implements Closeable {
         seqLo = 0x80;
         seqHi = 0xBF;
         if (--seqNeed == 0) {
+          if (seqCp < 0x10000 && WORD[seqCp]) {
+            if (seqCtx == CTX_IGNORABLE_RUN) {
+              lastCut = seqStart;
+            }
+            ctx = CTX_CLEAN;
+            wordChar(seqStart);
+            return;
+          }
+          wordRun = 0;
           int cls = CharTable.classOf(seqCp);
           if ((cls & (CharTable.SPACE | CharTable.CJK)) != 0) {
             lastCut = lineLen;
@@ -275,6 +338,7 @@ public final class Utf8Lines implements Closeable {
       }
       // An invalid sequence: dropped by the decoder; this byte starts afresh.
       seqNeed = 0;
+      wordRun = 0;
     }
     if (c >= 0) {
       byte kind = ASCII_KIND[c];
@@ -283,19 +347,11 @@ public final class Utf8Lines implements Closeable {
           lastCut = lineLen;
         }
         ctx = CTX_CLEAN;
-        if (++alnumRun > LONG_RUN) {
-          // Keep the run's first LONG_RUN - 1 bytes and its last byte.
-          line[lineLen - 1] = c;
-          shortenedBytes++;
-          if (alnumRun == LONG_RUN + 1) {
-            shortenedWords++;
-          }
-          return;
-        }
         line[lineLen++] = c;
+        wordChar(lineLen - 1);
         return;
       }
-      alnumRun = 0;
+      wordRun = 0;
       line[lineLen++] = c;
       if (kind == A_CUT) {
         lastCut = lineLen;
@@ -307,11 +363,13 @@ public final class Utf8Lines implements Closeable {
       }
       return;
     }
-    alnumRun = 0;
+    seqCtx = ctx;
     ctx = CTX_OTHER;
+    seqStart = lineLen;
     line[lineLen++] = c;
     int u = c & 0xFF;
     if (u < 0xC2 || u > 0xF4) {
+      wordRun = 0;
       return; // a stray byte, dropped by the decoder
     }
     seqLo = 0x80;
@@ -339,6 +397,25 @@ public final class Utf8Lines implements Closeable {
   }
 
   /**
+   * Counts the word character just appended at {@code line[start, lineLen)}; past {@link
+   * #LONG_RUN} characters it replaces the run's last kept character instead, so that a run keeps
+   * its first {@code LONG_RUN - 1} characters and its last one.
+   */
+  private void wordChar(int start) {
+    if (++wordRun <= LONG_RUN) {
+      lastWordChar = start;
+      return;
+    }
+    if (wordRun == LONG_RUN + 1) {
+      shortenedWords++;
+    }
+    int len = lineLen - start;
+    shortenedBytes += start - lastWordChar;
+    System.arraycopy(line, start, line, lastWordChar, len);
+    lineLen = lastWordChar + len;
+  }
+
+  /**
    * The largest cut position {@code p <= end} (with {@code p > 0}) that splits no UTF-8 sequence:
    * before a byte that is not a continuation byte, or after four continuation bytes in a row (no
    * sequence reaches past its third continuation byte).
@@ -358,6 +435,8 @@ public final class Utf8Lines implements Closeable {
     System.arraycopy(line, cut, line, 0, lineLen - cut);
     lineLen -= cut;
     lastCut = -1;
+    lastWordChar -= cut;
+    seqStart -= cut;
     pieceEndsLine = false;
     return piece;
   }
@@ -424,7 +503,7 @@ public final class Utf8Lines implements Closeable {
     return true;
   }
 
-  /** Number of runs of ASCII letters and digits that {@link #nextPiece} shortened (long words). */
+  /** Number of runs of word characters that {@link #nextPiece} shortened (long words). */
   public long shortenedWords() {
     return shortenedWords;
   }

@@ -102,7 +102,7 @@ class PieceTokenizationTest {
 
   @Test
   void aCutJustBeforeTheEndStillEndsTheLine() throws IOException {
-    String word = "\u00e9".repeat(300); // no safe cut inside, not shortened
+    String word = "a\u0301".repeat(300); // no safe cut inside, not shortened
     Utf8Lines pieces = new Utf8Lines(new ByteArrayInputStream(
         (word + " ").getBytes(StandardCharsets.UTF_8)));
     assertEquals(word + " ", pieces.nextPiece(16));
@@ -122,7 +122,8 @@ class PieceTokenizationTest {
     "\ud840\udc00", "\u3000", "\u00a0", "\u2028", "\r", "\t", "\u0000", "\u001c", "\u200b",
     "\u00ad", "\ufffd", "\u302e", "\u05b0\u0591", "\ud83d\ude00", "ß", "Ω",
     "a".repeat(199), "a".repeat(201), "Z9".repeat(130), "x".repeat(257), "q".repeat(700),
-    "é".repeat(120), "Σ".repeat(30)
+    "é".repeat(120), "Σ".repeat(30), "привет", "Ж.", ".ж", "привет".repeat(50), "한국어", "\u0e01\u0e32",
+    "\u01c5", "\u02b0", "\u00aa", "\u05d0", "e\u0301".repeat(150), "Z\u0130".repeat(150)
   };
 
   @Test
@@ -196,8 +197,8 @@ class PieceTokenizationTest {
         }
       }
     }
-    // Cuts do fall after '.' between ASCII letters (not before a non-ASCII character), and after
-    // CJK ideographs and U+3000.
+    // Cuts do fall after '.' between ASCII letters (not before a CJK ideograph), and after CJK
+    // ideographs and U+3000.
     Utf8Lines pieces = new Utf8Lines(new ByteArrayInputStream(
         "ab.cd.\u4e00\u4e8c\u3000e".getBytes(StandardCharsets.UTF_8)));
     List<String> all = new ArrayList<>();
@@ -227,6 +228,27 @@ class PieceTokenizationTest {
     assertEquals(2, pieces.shortenedWords());
     assertEquals(100_001 - Utf8Lines.LONG_RUN + 300 - Utf8Lines.LONG_RUN,
         pieces.shortenedBytes());
+  }
+
+  @Test
+  void longRunsOfLettersOfAnyScriptAreShortened() throws IOException {
+    String text = "\u03a3\u0416" + "\u043f\u0440\u0438\u0432\u0435\u0442".repeat(10_000) + "\u00e9.\u03a3 "
+        + "\ud55c".repeat(300) + "x.\u0416" + "a".repeat(300) + "\u0301b";
+    for (boolean lower : new boolean[] {true, false}) {
+      BertTokenizer tokenizer = new BertTokenizer(vocab, lower);
+      Utf8Lines pieces = new Utf8Lines(trickle(text.getBytes(StandardCharsets.UTF_8), 9));
+      List<String> tokens = new ArrayList<>();
+      int total = 0;
+      for (String piece = pieces.nextPiece(64, 1024); piece != null;
+          piece = pieces.nextPiece(64, 1024)) {
+        total += piece.length();
+        tokens.addAll(tokenizer.tokenize(piece));
+      }
+      assertEquals(tokenizer.tokenize(text), tokens);
+      assertEquals(3, pieces.shortenedWords());
+      assertEquals(0, pieces.forcedCuts());
+      assertTrue(total < 3 * Utf8Lines.LONG_RUN + 20, "chars kept " + total);
+    }
   }
 
   @Test
