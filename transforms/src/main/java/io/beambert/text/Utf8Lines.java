@@ -72,7 +72,7 @@ public final class Utf8Lines implements Closeable {
    * case-ignorable) that the tokenizer never drops, splits or treats specially (no class bit: not
    * U+03A3, not CJK, not punctuation) and that give at least one code point, none of them
    * punctuation, after {@code lower()}, NFD and accent stripping, starting with a letter (a starter,
-   * so NFD never reorders across it). Such a character is neither cased-ignorable nor U+03A3, so
+   * so NFD never reorders across it). Such a character is neither case-ignorable nor U+03A3, so
    * every Final_Sigma scan stops at it, and a run of them always stays inside one word.
    */
   private static final boolean[] WORD = new boolean[65536];
@@ -257,9 +257,9 @@ public final class Utf8Lines implements Closeable {
    *
    * <p>When a piece reaches {@code maxPieceBytes} without a safe cut (a very long run mixing, say,
    * U+03A3, combining marks or non-ASCII punctuation with letters, without any space or ASCII
-   * punctuation between letters), it is cut anyway at a
-   * character boundary, which may change the tokens around that place (a long word can give two
-   * {@code [UNK]} instead of one); such cuts are counted in {@link #forcedCuts()}.
+   * punctuation between letters), it is cut anyway at a character boundary, which may change the
+   * tokens around that place (a long word can give two {@code [UNK]} instead of one); such cuts are
+   * counted in {@link #forcedCuts()}.
    *
    * @throws IllegalArgumentException unless {@code 1 <= pieceBytes <= maxPieceBytes} and {@code
    *     maxPieceBytes >= 2 * LONG_RUN}
