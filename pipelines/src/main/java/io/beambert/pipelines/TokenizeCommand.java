@@ -21,10 +21,18 @@ import java.nio.file.Paths;
  *
  * <p>Lines end at {@code '\n'} only; invalid UTF-8 bytes are dropped (like Python's {@code
  * errors="ignore"}) and counted. Every input line gives exactly one output line, {@code []} when it
- * has no tokens. Streaming: memory is the vocabulary plus about 64 KiB of the current line, whatever
- * the input size; a long line is tokenized in pieces cut after a space or tab, which gives exactly the
- * tokens of the whole line (only a single run of non-space text is held whole).
- * At the end one summary line goes to stderr: lines, tokens and dropped invalid bytes.
+ * has no tokens. Streaming: memory is the vocabulary plus a few hundred KiB, whatever the input
+ * size and line length. A long line is tokenized in pieces of about 64 KiB (at most 256 KiB), cut
+ * where no tokenizer rule looks across (after whitespace, a CJK ideograph or ASCII punctuation, with
+ * care for Final_Sigma next to {@code ' . : ^ `}), which gives exactly the tokens of the whole line;
+ * a run of more than 256 letters and digits is one {@code [UNK]} whatever surrounds it and is
+ * shortened on the way in (counted as a long word). Only a run of more than 256 KiB with no such
+ * cut at all (e.g. letters mixed with combining marks or U+03A3, without any space or ASCII
+ * punctuation) is cut anyway at a character boundary, which can change the tokens at that place (a
+ * word of more than 200 characters then gives one {@code [UNK]} per piece); such cuts are counted
+ * and reported.
+ * At the end one summary line goes to stderr: lines, tokens and dropped invalid bytes, plus the
+ * number of shortened long words and of forced cuts when there were any.
  *
  * <p>Failures (unknown option, missing or unreadable vocabulary, vocabulary without {@code [UNK]})
  * are thrown, for the {@code beambert} dispatcher to report in one line.
@@ -48,8 +56,11 @@ public final class TokenizeCommand {
           "  --help                     print this help and exit",
           "");
 
-  /** Lines are tokenized in pieces of about this many bytes (cut after a space or tab). */
+  /** Lines are tokenized in pieces of about this many bytes (at a safe cut, see the class doc). */
   static final int PIECE_BYTES = 1 << 16;
+
+  /** No piece is longer than this; a longer run without a safe cut is cut anyway, and counted. */
+  static final int MAX_PIECE_BYTES = 1 << 18;
 
   private TokenizeCommand() {}
 
@@ -58,8 +69,15 @@ public final class TokenizeCommand {
     run(args, System.in, System.out, System.err);
   }
 
-  /** What one run did. */
-  record Summary(long lines, long tokens, long droppedBytes) {}
+  /**
+   * What one run did: {@code longWords} runs of more than 256 letters and digits were
+   * shortened (exact), {@code forcedCuts} pieces ended without a safe cut (maybe inexact).
+   */
+  record Summary(long lines, long tokens, long droppedBytes, long longWords, long forcedCuts) {
+    Summary(long lines, long tokens, long droppedBytes) {
+      this(lines, tokens, droppedBytes, 0, 0);
+    }
+  }
 
   /**
    * Runs the command on the given streams. {@code out} is flushed, not closed.
@@ -110,10 +128,10 @@ public final class TokenizeCommand {
     Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     boolean lineStart = true;
     long tokensInLine = 0;
-    // Long lines are tokenized in pieces cut where no tokenizer rule looks across (after a space or
-    // some ASCII punctuation), which gives exactly the tokens of the whole line.
-    for (String piece = reader.nextPiece(PIECE_BYTES); piece != null;
-        piece = reader.nextPiece(PIECE_BYTES)) {
+    // Long lines are tokenized in pieces cut where no tokenizer rule looks across (see
+    // Utf8Lines.nextPiece), which gives exactly the tokens of the whole line.
+    for (String piece = reader.nextPiece(PIECE_BYTES, MAX_PIECE_BYTES); piece != null;
+        piece = reader.nextPiece(PIECE_BYTES, MAX_PIECE_BYTES)) {
       if (lineStart) {
         w.write('[');
       }
@@ -134,9 +152,20 @@ public final class TokenizeCommand {
       }
     }
     w.flush();
-    Summary summary = new Summary(lines, tokens, reader.droppedBytes());
-    err.println("beambert tokenize: " + lines + " lines, " + tokens + " tokens, "
-        + summary.droppedBytes() + " invalid UTF-8 bytes dropped");
+    Summary summary = new Summary(lines, tokens, reader.droppedBytes(), reader.shortenedWords(),
+        reader.forcedCuts());
+    StringBuilder line = new StringBuilder("beambert tokenize: ").append(lines).append(" lines, ")
+        .append(tokens).append(" tokens, ").append(summary.droppedBytes())
+        .append(" invalid UTF-8 bytes dropped");
+    if (summary.longWords() > 0) {
+      line.append(", ").append(summary.longWords())
+          .append(" long words (runs of over 256 letters/digits, [UNK]) shortened");
+    }
+    if (summary.forcedCuts() > 0) {
+      line.append(", ").append(summary.forcedCuts()).append(" forced cuts in runs of over ")
+          .append(MAX_PIECE_BYTES).append(" bytes without a safe cut (tokens there may differ)");
+    }
+    err.println(line);
     err.flush();
     return summary;
   }

@@ -141,6 +141,131 @@ class TokenizeCommandTest {
   }
 
   @Test
+  void fiftyMegabyteWordWithoutSpacesRunsIn128Megabytes() throws Exception {
+    // One word of 50 MB: a single [UNK], read without holding the word.
+    long size = 50L << 20;
+    ChildRun r = runInChildJvm(size, "a", "[\"[UNK]\"]\n");
+    assertEquals(0, r.status, r.stderr);
+    assertTrue(r.stderr.contains("1 lines, 1 tokens, 0 invalid UTF-8 bytes dropped, 1 long words"),
+        r.stderr);
+  }
+
+  @Test
+  void fiftyMegabyteLineOfShortSentencesRunsIn128Megabytes() throws Exception {
+    // "ab." repeated without any space: cut after the full stops.
+    long units = (50L << 20) / 3;
+    List<String> unit = new io.beambert.text.BertTokenizer(
+        io.beambert.text.Vocab.load(Paths.get(VOCAB)), true).tokenize("ab.");
+    StringBuilder json = new StringBuilder();
+    for (String t : unit) {
+      TokenizeCommand.quote(json.length() == 0 ? json : json.append(','), t);
+    }
+    ChildRun r = runInChildJvm(units * 3, "ab.", null, json.toString(), units);
+    assertEquals(0, r.status, r.stderr);
+    assertTrue(r.stderr.contains("1 lines, " + units * unit.size() + " tokens, 0 invalid UTF-8"
+        + " bytes dropped\n"), r.stderr);
+  }
+
+  private record ChildRun(int status, String stderr) {}
+
+  private static ChildRun runInChildJvm(long size, String pattern, String expected)
+      throws Exception {
+    return runInChildJvm(size, pattern, expected, null, 0);
+  }
+
+  /**
+   * Runs {@code TokenizeCommand} in a JVM limited to 128 MB of heap on {@code size} bytes of {@code
+   * pattern} repeated (no newline), streamed to its stdin, and checks its stdout while it streams:
+   * either equal to {@code expected}, or one JSON array of {@code units} copies of {@code unitJson}.
+   */
+  private static ChildRun runInChildJvm(long size, String pattern, String expected,
+      String unitJson, long units) throws Exception {
+    Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
+    Path errFile = Files.createTempFile("tokenize-child", ".err");
+    try {
+      Process p = new ProcessBuilder(javaBin.toString(), "-Xmx128m",
+          "-cp", System.getProperty("java.class.path"), TokenizeCommand.class.getName(),
+          "--vocab=" + VOCAB)
+          .redirectError(errFile.toFile())
+          .start();
+      byte[] bytes = pattern.repeat(Math.max(1, (1 << 16) / pattern.length()))
+          .getBytes(StandardCharsets.UTF_8);
+      Thread feeder = new Thread(() -> {
+        try (OutputStream stdin = p.getOutputStream()) {
+          for (long left = size; left > 0; ) {
+            int n = (int) Math.min(bytes.length, left);
+            stdin.write(bytes, 0, n);
+            left -= n;
+          }
+        } catch (IOException e) {
+          // The child died early: its status and stderr tell why.
+        }
+      });
+      feeder.start();
+      String mismatch;
+      try (InputStream stdout = new java.io.BufferedInputStream(p.getInputStream(), 1 << 16)) {
+        mismatch = expected != null
+            ? compare(stdout, List.of(expected).iterator())
+            : compare(stdout, jsonArray(unitJson, units));
+      }
+      feeder.join();
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+      }
+      int status = p.isAlive() ? -1 : p.exitValue();
+      String err = Files.readString(errFile, StandardCharsets.UTF_8);
+      assertNull(mismatch, err);
+      return new ChildRun(status, err);
+    } finally {
+      Files.deleteIfExists(errFile);
+    }
+  }
+
+  /** The chunks of "[" + unit ("," + unit)* + "]\n" with {@code units} units. */
+  private static java.util.Iterator<String> jsonArray(String unit, long units) {
+    return new java.util.Iterator<>() {
+      long i = -1;
+
+      @Override
+      public boolean hasNext() {
+        return i < units;
+      }
+
+      @Override
+      public String next() {
+        i++;
+        if (i == 0) {
+          return units == 0 ? "[]\n" : "[" + unit;
+        }
+        return i < units ? "," + unit : "]\n";
+      }
+    };
+  }
+
+  /** Null when the stream holds exactly the concatenated chunks, else what differs. */
+  private static String compare(InputStream in, java.util.Iterator<String> chunks)
+      throws IOException {
+    long offset = 0;
+    while (chunks.hasNext()) {
+      byte[] want = chunks.next().getBytes(StandardCharsets.UTF_8);
+      for (byte b : want) {
+        int got = in.read();
+        if (got != (b & 0xFF)) {
+          in.transferTo(OutputStream.nullOutputStream());
+          return "stdout differs at byte " + offset + ": expected " + (b & 0xFF) + ", got " + got;
+        }
+        offset++;
+      }
+    }
+    int extra = in.read();
+    if (extra >= 0) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return "stdout has more than the expected " + offset + " bytes";
+    }
+    return null;
+  }
+
+  @Test
   void helpListsEveryOptionWithItsDefault() throws IOException {
     assertNull(run(new byte[0], "--help"));
     String help = stdout();

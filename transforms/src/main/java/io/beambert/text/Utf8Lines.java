@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.Arrays;
 
 /**
@@ -33,14 +34,90 @@ public final class Utf8Lines implements Closeable {
   /** The largest line length in bytes that can be kept (bounded by Java array sizes). */
   public static final int MAX_LINE_BYTES = Integer.MAX_VALUE - 16;
 
-  /** ASCII bytes after which a line may be cut without changing its tokens; see nextPiece. */
-  private static final boolean[] SAFE_CUT = new boolean[128];
+  /** Class of each ASCII byte for {@link #nextPiece}: dropped by the tokenizer (a control). */
+  private static final byte A_CONTROL = 0;
+  /** An ASCII letter or digit: neither punctuation nor case-ignorable. */
+  private static final byte A_ALNUM = 1;
+  /** Whitespace or punctuation that is neither cased nor case-ignorable: a cut after it is safe. */
+  private static final byte A_CUT = 2;
+  /** Case-ignorable punctuation ({@code ' . : ^ `}): Final_Sigma looks across it. */
+  private static final byte A_IGNORABLE = 3;
+
+  private static final byte[] ASCII_KIND = new byte[128];
 
   static {
-    for (char c : " \t!\"#$%&()*+,-/;<=>?@[\\]_{|}~".toCharArray()) {
-      SAFE_CUT[c] = true;
+    for (int c = 0; c < 128; c++) {
+      if (Character.isLetterOrDigit(c)) {
+        ASCII_KIND[c] = A_ALNUM;
+      } else if ("\'.:^`".indexOf(c) >= 0) {
+        ASCII_KIND[c] = A_IGNORABLE;
+      } else if (c == ' ' || c == '\t' || c == '\r' || (c > ' ' && c < 127)) {
+        ASCII_KIND[c] = A_CUT;
+      } else {
+        ASCII_KIND[c] = A_CONTROL;
+      }
     }
   }
+
+  /**
+   * A run of more than this many word characters (see {@link #WORD}) is shortened to this many
+   * characters by {@link #nextPiece}: the word holding it has more than {@link
+   * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points either way, so it is one {@code [UNK]}
+   * either way.
+   */
+  static final int LONG_RUN = 256;
+
+  /**
+   * Word characters: ASCII letters and digits, and BMP letters (Lu, Ll, Lt, Lo; not Lm, which is
+   * case-ignorable) that the tokenizer never drops, splits or treats specially (no class bit: not
+   * U+03A3, not CJK, not punctuation) and that give at least one code point, none of them
+   * punctuation, after {@code lower()}, NFD and accent stripping, starting with a letter (a starter,
+   * so NFD never reorders across it). Such a character is neither case-ignorable nor U+03A3, so
+   * every Final_Sigma scan stops at it, and a run of them always stays inside one word.
+   */
+  private static final boolean[] WORD = new boolean[65536];
+
+  static {
+    for (int c = 0; c < 65536; c++) {
+      if (c < 128) {
+        WORD[c] = Character.isLetterOrDigit(c);
+        continue;
+      }
+      int type = Unicode14.type(c);
+      if (CharTable.CLASS[c] != 0
+          || (type != Character.UPPERCASE_LETTER && type != Character.LOWERCASE_LETTER
+              && type != Character.TITLECASE_LETTER && type != Character.OTHER_LETTER)) {
+        continue;
+      }
+      String lowered;
+      if (CharTable.UKIND[c] == CharTable.MAP_ONE) {
+        lowered = String.valueOf(CharTable.UMAP[c]);
+      } else if (CharTable.UKIND[c] == CharTable.MAP_MULTI) {
+        lowered = CharTable.UMULTI[c];
+      } else {
+        continue;
+      }
+      boolean ok = startsWithLetter(lowered)
+          && startsWithLetter(Normalizer.normalize(String.valueOf((char) c), Normalizer.Form.NFD));
+      for (int k = 0; ok && k < lowered.length(); k++) {
+        ok = (CharTable.CLASS[lowered.charAt(k)] & ~CharTable.SLOW) == 0;
+      }
+      WORD[c] = ok;
+    }
+  }
+
+  private static boolean startsWithLetter(String s) {
+    int t = Unicode14.type(s.codePointAt(0));
+    return t == Character.UPPERCASE_LETTER || t == Character.LOWERCASE_LETTER
+        || t == Character.TITLECASE_LETTER || t == Character.OTHER_LETTER;
+  }
+
+  /** Context state of {@link #nextPiece}: line start, or after a known non-case-ignorable char. */
+  private static final int CTX_CLEAN = 0;
+  /** In a run of ASCII case-ignorable bytes that started in the clean state. */
+  private static final int CTX_IGNORABLE_RUN = 1;
+  /** After anything else (non-ASCII, controls, invalid bytes): no cut before the next clean char. */
+  private static final int CTX_OTHER = 2;
 
   private final InputStream in;
   private final int maxLineBytes;
@@ -55,7 +132,21 @@ public final class Utf8Lines implements Closeable {
 
   private boolean skipping;
   private boolean pieceEndsLine = true;
-  private int lastSpace = -1;
+
+  // nextPiece state, kept across the pieces of one line.
+  private int lastCut = -1;
+  private int ctx = CTX_CLEAN;
+  private int wordRun;
+  private int lastWordChar;
+  private int seqStart;
+  private int seqCtx;
+  private int seqNeed;
+  private int seqCp;
+  private int seqLo;
+  private int seqHi;
+  private long shortenedWords;
+  private long shortenedBytes;
+  private long forcedCuts;
   private final long[] dropped = new long[1];
 
   private long linesRead;
@@ -122,22 +213,69 @@ public final class Utf8Lines implements Closeable {
 
   /**
    * Returns the next piece of the current line, or {@code null} at the end of the stream; {@link
-   * #pieceEndsLine()} tells whether the piece ends its line.
-   *
-   * <p>A piece ends at the line's end or, once it holds at least {@code pieceBytes} bytes, right
-   * after its last "safe cut" byte: an ASCII space or tab, or ASCII punctuation that is neither
-   * cased nor case-ignorable ({@code !"#$%&()*+,-/;<=>?@[\]_{|}~}). For {@link BertTokenizer} such
-   * a character always ends a token and no rule looks across it (whitespace and punctuation split
-   * tokens, it is a starter for NFD, and it stops the Final_Sigma context scan in both directions),
-   * so tokenizing the pieces one after the other gives exactly the tokens of the whole line, in both
-   * casing modes, with memory bounded by the piece size. Only a run of more than {@code pieceBytes}
-   * bytes without such a byte is kept whole. Invalid UTF-8 never spans an ASCII byte, so the dropped
-   * bytes are also the same. Lines are not truncated in this mode. Do not mix with {@link #next()}.
+   * #pieceEndsLine()} tells whether the piece ends its line. Same as {@link #nextPiece(int, int)}
+   * with at most {@code 4 * pieceBytes} bytes per piece (at least 1024).
    */
   public String nextPiece(int pieceBytes) throws IOException {
+    return nextPiece(pieceBytes, (int) Math.min(MAX_LINE_BYTES,
+        Math.max(1024L, 4L * Math.max(1, pieceBytes))));
+  }
+
+  /**
+   * Returns the next piece of the current line, or {@code null} at the end of the stream; {@link
+   * #pieceEndsLine()} tells whether the piece ends its line. Tokenizing the pieces of a line one
+   * after the other with {@link BertTokenizer} gives exactly the tokens of the whole line, in both
+   * casing modes, except after a forced cut (see below), with memory bounded by {@code
+   * maxPieceBytes}. Lines are not truncated in this mode. Do not mix with {@link #next()}.
+   *
+   * <p>A piece ends at the line's end or, once it holds at least {@code pieceBytes} bytes, at its
+   * last safe cut, a place where no tokenizer rule looks across:
+   *
+   * <ul>
+   *   <li>after a separator: ASCII space, tab or carriage return, a Unicode space separator, U+2028
+   *       or U+2029, or a CJK ideograph (a token of its own);
+   *   <li>after ASCII punctuation that is neither cased nor case-ignorable ({@code
+   *       !"#$%&()*+,-/;<=>?@[\]_{|}~}): it ends a token, is a starter for NFD and stops the
+   *       Final_Sigma context scan in both directions;
+   *   <li>after a run of the case-ignorable ASCII punctuation {@code ' . : ^ `} that has a word
+   *       character (an ASCII letter or digit, or a letter as described at {@link #WORD}), a
+   *       separator or one of the characters above (or the line start) right before it, and a word
+   *       character or one of the ASCII characters above right after it: the punctuation ends a
+   *       token and those neighbours, neither case-ignorable nor U+03A3, stop every Final_Sigma
+   *       scan before it reaches the cut, so no U+03A3 can see across.
+   * </ul>
+   *
+   * <p>A cut is only ever made right after a complete valid UTF-8 character or an ASCII byte, so
+   * the dropped invalid bytes are the same too, and nothing after a cut (a combining mark, say) is
+   * separated from a letter it could combine or be reordered with.
+   *
+   * <p>A run of more than {@link #LONG_RUN} word characters (ASCII letters and digits, and letters
+   * of other scripts as described at {@link #WORD}) is shortened to its first {@code LONG_RUN - 1}
+   * characters and its last one: the word holding the run has more than 200 code points before and
+   * after, so it is a single {@code [UNK]} either way, no Final_Sigma scan enters the run and NFD
+   * reorders nothing across its characters. Such runs are counted in {@link #shortenedWords()}.
+   *
+   * <p>When a piece reaches {@code maxPieceBytes} without a safe cut (a very long run mixing, say,
+   * U+03A3, combining marks or non-ASCII punctuation with letters, without any space or ASCII
+   * punctuation between letters), it is cut anyway at a character boundary, which may change the
+   * tokens around that place (a long word can give two {@code [UNK]} instead of one); such cuts are
+   * counted in {@link #forcedCuts()}.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= pieceBytes <= maxPieceBytes} and {@code
+   *     maxPieceBytes >= 2 * LONG_RUN}
+   */
+  public String nextPiece(int pieceBytes, int maxPieceBytes) throws IOException {
+    if (pieceBytes < 1 || maxPieceBytes < pieceBytes || maxPieceBytes < 2 * LONG_RUN
+        || maxPieceBytes > MAX_LINE_BYTES) {
+      throw new IllegalArgumentException("need 1 <= pieceBytes <= maxPieceBytes, "
+          + 2 * LONG_RUN + " <= maxPieceBytes, got " + pieceBytes + ", " + maxPieceBytes);
+    }
     if (pieceEndsLine) {
       lineLen = 0;
-      lastSpace = -1;
+      lastCut = -1;
+      ctx = CTX_CLEAN;
+      wordRun = 0;
+      seqNeed = 0;
     }
     // Inside a line (after a cut) the line must still be ended, even if nothing follows.
     boolean any = lineLen > 0 || !pieceEndsLine;
@@ -149,40 +287,158 @@ public final class Utf8Lines implements Closeable {
         return endPiece();
       }
       any = true;
-      int start = pos;
-      int nl = -1;
-      for (int i = start; i < limit; i++) {
-        byte c = buf[i];
+      while (pos < limit) {
+        byte c = buf[pos++];
         if (c == '\n') {
-          nl = i;
-          break;
+          return endPiece();
         }
-        if (c >= 0 && SAFE_CUT[c]) {
-          lastSpace = lineLen + (i - start);
+        if (line.length == lineLen) {
+          line = Arrays.copyOf(line, (int) Math.min(MAX_LINE_BYTES, 2L * line.length));
         }
-      }
-      int end = nl >= 0 ? nl : limit;
-      int len = end - start;
-      if (lineLen + len > line.length) {
-        long grown = Math.max((long) line.length * 2, (long) lineLen + len);
-        line = Arrays.copyOf(line, (int) Math.min(grown, MAX_LINE_BYTES));
-      }
-      System.arraycopy(buf, start, line, lineLen, len);
-      lineLen += len;
-      pos = nl >= 0 ? nl + 1 : limit;
-      if (nl >= 0) {
-        return endPiece();
-      }
-      if (lineLen >= pieceBytes && lastSpace >= 0) {
-        int cut = lastSpace + 1;
-        String piece = decode(line, 0, cut);
-        System.arraycopy(line, cut, line, 0, lineLen - cut);
-        lineLen -= cut;
-        lastSpace = -1;
-        pieceEndsLine = false;
-        return piece;
+        scan(c);
+        if (lineLen >= pieceBytes && lastCut > 0) {
+          return cutAt(lastCut);
+        }
+        if (lineLen >= maxPieceBytes) {
+          forcedCuts++;
+          String piece = cutAt(charBoundaryBefore(lineLen));
+          wordRun = 0; // the run goes on, counted afresh
+          return piece;
+        }
       }
     }
+  }
+
+  /** Appends one byte of the current line and updates the cut state. */
+  private void scan(byte c) {
+    if (seqNeed > 0) {
+      int u = c & 0xFF;
+      if (u >= seqLo && u <= seqHi) {
+        line[lineLen++] = c;
+        seqCp = (seqCp << 6) | (u & 0x3F);
+        seqLo = 0x80;
+        seqHi = 0xBF;
+        if (--seqNeed == 0) {
+          if (seqCp < 0x10000 && WORD[seqCp]) {
+            if (seqCtx == CTX_IGNORABLE_RUN) {
+              lastCut = seqStart;
+            }
+            ctx = CTX_CLEAN;
+            wordChar(seqStart);
+            return;
+          }
+          wordRun = 0;
+          int cls = CharTable.classOf(seqCp);
+          if ((cls & (CharTable.SPACE | CharTable.CJK)) != 0) {
+            lastCut = lineLen;
+            ctx = CTX_CLEAN;
+          }
+        }
+        return;
+      }
+      // An invalid sequence: dropped by the decoder; this byte starts afresh.
+      seqNeed = 0;
+      wordRun = 0;
+    }
+    if (c >= 0) {
+      byte kind = ASCII_KIND[c];
+      if (kind == A_ALNUM) {
+        if (ctx == CTX_IGNORABLE_RUN) {
+          lastCut = lineLen;
+        }
+        ctx = CTX_CLEAN;
+        line[lineLen++] = c;
+        wordChar(lineLen - 1);
+        return;
+      }
+      wordRun = 0;
+      line[lineLen++] = c;
+      if (kind == A_CUT) {
+        lastCut = lineLen;
+        ctx = CTX_CLEAN;
+      } else if (kind == A_IGNORABLE) {
+        ctx = ctx == CTX_OTHER ? CTX_OTHER : CTX_IGNORABLE_RUN;
+      } else {
+        ctx = CTX_OTHER;
+      }
+      return;
+    }
+    seqCtx = ctx;
+    ctx = CTX_OTHER;
+    seqStart = lineLen;
+    line[lineLen++] = c;
+    int u = c & 0xFF;
+    if (u < 0xC2 || u > 0xF4) {
+      wordRun = 0;
+      return; // a stray byte, dropped by the decoder
+    }
+    seqLo = 0x80;
+    seqHi = 0xBF;
+    if (u < 0xE0) {
+      seqNeed = 1;
+      seqCp = u & 0x1F;
+    } else if (u < 0xF0) {
+      seqNeed = 2;
+      seqCp = u & 0x0F;
+      if (u == 0xE0) {
+        seqLo = 0xA0;
+      } else if (u == 0xED) {
+        seqHi = 0x9F;
+      }
+    } else {
+      seqNeed = 3;
+      seqCp = u & 0x07;
+      if (u == 0xF0) {
+        seqLo = 0x90;
+      } else if (u == 0xF4) {
+        seqHi = 0x8F;
+      }
+    }
+  }
+
+  /**
+   * Counts the word character just appended at {@code line[start, lineLen)}; past {@link
+   * #LONG_RUN} characters it replaces the run's last kept character instead, so that a run keeps
+   * its first {@code LONG_RUN - 1} characters and its last one.
+   */
+  private void wordChar(int start) {
+    if (++wordRun <= LONG_RUN) {
+      lastWordChar = start;
+      return;
+    }
+    if (wordRun == LONG_RUN + 1) {
+      shortenedWords++;
+    }
+    int len = lineLen - start;
+    shortenedBytes += start - lastWordChar;
+    System.arraycopy(line, start, line, lastWordChar, len);
+    lineLen = lastWordChar + len;
+  }
+
+  /**
+   * The largest cut position {@code p <= end} (with {@code p > 0}) that splits no UTF-8 sequence:
+   * before a byte that is not a continuation byte, or after four continuation bytes in a row (no
+   * sequence reaches past its third continuation byte).
+   */
+  private int charBoundaryBefore(int end) {
+    for (int p = end - 1; p > 0 && p >= end - 4; p--) {
+      if ((line[p] & 0xC0) != 0x80) {
+        return p;
+      }
+    }
+    return end - 1;
+  }
+
+  /** Returns {@code line[0, cut)} as a piece and keeps the rest for the next one. */
+  private String cutAt(int cut) {
+    String piece = decode(line, 0, cut);
+    System.arraycopy(line, cut, line, 0, lineLen - cut);
+    lineLen -= cut;
+    lastCut = -1;
+    lastWordChar -= cut;
+    seqStart -= cut;
+    pieceEndsLine = false;
+    return piece;
   }
 
   private String endPiece() {
@@ -245,6 +501,21 @@ public final class Utf8Lines implements Closeable {
     pos = 0;
     limit = n;
     return true;
+  }
+
+  /** Number of runs of word characters that {@link #nextPiece} shortened (long words). */
+  public long shortenedWords() {
+    return shortenedWords;
+  }
+
+  /** Number of bytes left out of shortened runs. */
+  public long shortenedBytes() {
+    return shortenedBytes;
+  }
+
+  /** Number of pieces that {@link #nextPiece} had to end without a safe cut (maybe inexact). */
+  public long forcedCuts() {
+    return forcedCuts;
   }
 
   /** Number of lines returned so far. */
