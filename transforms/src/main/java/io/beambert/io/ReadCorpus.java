@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -21,6 +22,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the lines of every file matching a file pattern, the way the reference reads its input.
@@ -38,7 +41,10 @@ import org.apache.beam.sdk.values.PCollection;
  * line} index stays that of the whole line, so (file, line) identifies a record uniquely.
  *
  * <p>Metrics: counters {@code corpus_lines_read}, {@code invalid_utf8_bytes_dropped}, {@code
- * lines_truncated} and {@code bytes_dropped_long_lines}; distribution {@code line_length_chars}.
+ * lines_truncated} and {@code bytes_dropped_long_lines} (updated every {@value #COUNTER_LINES}
+ * lines and at the end of each file, so they are live during long reads); distribution {@code
+ * line_length_chars}. Progress (lines read so far, the file being read) is logged at INFO every
+ * {@value #PROGRESS_SECONDS} seconds per JVM.
  * Order of the output is not meaningful; sort by (file, line) to restore it.
  *
  * <p>The pattern is matched when the pipeline runs; an empty match yields no lines. Command lines
@@ -124,6 +130,16 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
         .setCoder(AvroCoder.of(CorpusLine.class));
   }
 
+  /** Lines between two counter updates while a file is read (and at its end). */
+  static final int COUNTER_LINES = 10_000;
+
+  /** Seconds between two progress lines (per JVM). */
+  static final int PROGRESS_SECONDS = 5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReadCorpus.class);
+  private static final AtomicLong LINES_READ = new AtomicLong();
+  private static final AtomicLong NEXT_PROGRESS_NANOS = new AtomicLong(System.nanoTime());
+
   /** Reads one file into lines with {@link Utf8Lines}. */
   static final class ReadLinesFn extends DoFn<FileIO.ReadableFile, CorpusLine> {
     private static final long serialVersionUID = 1L;
@@ -149,15 +165,43 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
       try (InputStream in = Channels.newInputStream(file.open());
           Utf8Lines lines = new Utf8Lines(in, maxLineBytes)) {
         long index = 0;
+        Reported reported = new Reported();
         for (String text = lines.next(); text != null; text = lines.next()) {
           lineLength.update(text.length());
           out.output(CorpusLine.newBuilder().setFile(name).setLine(index++).setText(text).build());
+          if (index % COUNTER_LINES == 0) {
+            report(lines, reported, name);
+          }
         }
-        linesRead.inc(lines.linesRead());
-        invalidBytes.inc(lines.droppedBytes());
-        linesTruncated.inc(lines.truncatedLines());
-        bytesTruncated.inc(lines.truncatedBytes());
+        report(lines, reported, name);
       }
+    }
+
+    /** Adds what {@code lines} read since the last report to the counters (totals stay exact). */
+    private void report(Utf8Lines lines, Reported reported, String name) {
+      linesRead.inc(lines.linesRead() - reported.lines);
+      invalidBytes.inc(lines.droppedBytes() - reported.invalidBytes);
+      linesTruncated.inc(lines.truncatedLines() - reported.truncatedLines);
+      bytesTruncated.inc(lines.truncatedBytes() - reported.truncatedBytes);
+      long total = LINES_READ.addAndGet(lines.linesRead() - reported.lines);
+      reported.lines = lines.linesRead();
+      reported.invalidBytes = lines.droppedBytes();
+      reported.truncatedLines = lines.truncatedLines();
+      reported.truncatedBytes = lines.truncatedBytes();
+      long now = System.nanoTime();
+      long next = NEXT_PROGRESS_NANOS.get();
+      if (now - next >= 0
+          && NEXT_PROGRESS_NANOS.compareAndSet(next, now + PROGRESS_SECONDS * 1_000_000_000L)) {
+        LOG.info("reading: {} lines read so far, now {}", total, name);
+      }
+    }
+
+    /** What has been added to the counters for the file being read. */
+    private static final class Reported {
+      long lines;
+      long invalidBytes;
+      long truncatedLines;
+      long truncatedBytes;
     }
   }
 }
