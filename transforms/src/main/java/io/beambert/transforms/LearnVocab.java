@@ -4,7 +4,13 @@ import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import io.beambert.vocab.LearnedVocab;
 import io.beambert.vocab.WordPieceLearner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.util.VarInt;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
@@ -172,8 +178,8 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
       }
       return lines
           .apply("CountInBundles", ParDo.of(new CountWordsFn(doLowerCase, flushEntries)))
-          .setCoder(KvCoder.of(VarIntCoder.of(), COUNTS))
-          .apply("SumPerShard", Combine.perKey(new SumCounts()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
+          .apply("SumPerShard", Combine.perKey(new SumEncodedCounts()))
           .apply("Maps", Values.create())
           .setCoder(COUNTS);
     }
@@ -193,8 +199,12 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
   private static final AtomicLong WORDS_SEEN = new AtomicLong();
   private static final AtomicLong NEXT_PROGRESS_NANOS = new AtomicLong(Long.MIN_VALUE);
 
-  /** Counts the basic tokens of its bundles per shard; emits partial counts keyed by shard. */
-  static final class CountWordsFn extends DoFn<String, KV<Integer, Map<String, Long>>> {
+  /**
+   * Counts the basic tokens of its bundles per shard; emits partial counts keyed by shard, encoded
+   * ({@link #encodeCounts}): the DirectRunner copies a key's buffered values each time more arrive
+   * for it, and copying bytes is much cheaper than re-encoding maps.
+   */
+  static final class CountWordsFn extends DoFn<String, KV<Integer, byte[]>> {
     private static final long serialVersionUID = 1L;
 
     private final boolean doLowerCase;
@@ -226,13 +236,13 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
     }
 
     @ProcessElement
-    public void process(@Element String line, OutputReceiver<KV<Integer, Map<String, Long>>> out) {
+    public void process(@Element String line, OutputReceiver<KV<Integer, byte[]>> out) {
       tokenizer.basicTokens(line, this::add);
       if (++linesPending % 4096 == 0) {
         progress(4096, 0);
       }
       if (entries >= flushEntries) {
-        flush((shard, counts) -> out.output(KV.of(shard, counts)));
+        flush((shard, counts) -> out.output(KV.of(shard, encodeCounts(counts))));
       }
     }
 
@@ -240,7 +250,7 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
     public void finishBundle(FinishBundleContext c) {
       flush(
           (shard, counts) ->
-              c.output(KV.of(shard, counts), GlobalWindow.INSTANCE.maxTimestamp(),
+              c.output(KV.of(shard, encodeCounts(counts)), GlobalWindow.INSTANCE.maxTimestamp(),
                   GlobalWindow.INSTANCE));
     }
 
@@ -338,6 +348,78 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
     @Override
     public Coder<Map<String, Long>> getDefaultOutputCoder(
         CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
+      return COUNTS;
+    }
+  }
+
+  /**
+   * Encodes word counts canonically: the number of words, then each word (UTF-8, length-prefixed)
+   * and its count, in word order, so equal counts give equal bytes.
+   */
+  static byte[] encodeCounts(Map<String, Long> counts) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(counts.size() * 12 + 8);
+      VarInt.encode(counts.size(), bytes);
+      for (Map.Entry<String, Long> e : new TreeMap<>(counts).entrySet()) {
+        StringUtf8Coder.of().encode(e.getKey(), bytes);
+        VarInt.encode(e.getValue(), bytes);
+      }
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+  }
+
+  /** Adds the counts encoded by {@link #encodeCounts} to {@code acc}; returns {@code acc}. */
+  static Map<String, Long> addEncodedCounts(Map<String, Long> acc, byte[] encoded) {
+    try {
+      ByteArrayInputStream in = new ByteArrayInputStream(encoded);
+      int n = VarInt.decodeInt(in);
+      for (int i = 0; i < n; i++) {
+        String word = StringUtf8Coder.of().decode(in);
+        acc.merge(word, VarInt.decodeLong(in), Long::sum);
+      }
+      return acc;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@link SumCounts} over encoded partial counts. */
+  static final class SumEncodedCounts
+      extends Combine.CombineFn<byte[], Map<String, Long>, Map<String, Long>> {
+    private static final long serialVersionUID = 1L;
+    private final SumCounts sum = new SumCounts();
+
+    @Override
+    public Map<String, Long> createAccumulator() {
+      return sum.createAccumulator();
+    }
+
+    @Override
+    public Map<String, Long> addInput(Map<String, Long> acc, byte[] input) {
+      return addEncodedCounts(acc, input);
+    }
+
+    @Override
+    public Map<String, Long> mergeAccumulators(Iterable<Map<String, Long>> accumulators) {
+      return sum.mergeAccumulators(accumulators);
+    }
+
+    @Override
+    public Map<String, Long> extractOutput(Map<String, Long> acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<Map<String, Long>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<byte[]> inputCoder) {
+      return COUNTS;
+    }
+
+    @Override
+    public Coder<Map<String, Long>> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<byte[]> inputCoder) {
       return COUNTS;
     }
   }
