@@ -41,14 +41,14 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,17 +264,19 @@ public final class LearnVocabPipeline {
             .withDoLowerCase(options.getDoLowerCase());
     int percent = options.getHeldOutPercent();
 
-    PCollection<String> lines =
+    PCollectionTuple split =
         pipeline
             .apply("ReadCorpus", ReadCorpus.from(pattern))
-            .apply("Text", MapElements.into(TypeDescriptors.strings()).via(CorpusLine::getText));
+            .apply(
+                "SplitHeldOut",
+                ParDo.of(new SplitHeldOutFn(percent))
+                    .withOutputTags(TRAINING, TupleTagList.of(HELD_OUT)));
     PCollection<LearnedVocab> vocab =
-        lines
-            .apply("TrainingLines", Filter.by(new IsHeldOut(percent, false)))
-            .apply("LearnVocab", learn);
+        split.get(TRAINING).setCoder(StringUtf8Coder.of()).apply("LearnVocab", learn);
     PCollectionView<Map<String, Long>> heldOutWords =
-        lines
-            .apply("HeldOutLines", Filter.by(new IsHeldOut(percent, true)))
+        split
+            .get(HELD_OUT)
+            .setCoder(StringUtf8Coder.of())
             .apply("CountHeldOutWords", LearnVocab.countWords(options.getDoLowerCase()))
             .apply("GatherHeldOutWords", Combine.globally(new LearnVocab.SumCounts()))
             .apply("AsSideInput", View.asSingleton());
@@ -308,21 +310,23 @@ public final class LearnVocabPipeline {
         .resolve(name, StandardResolveOptions.RESOLVE_FILE);
   }
 
-  /** Selects the training lines or the held-out lines. */
-  static final class IsHeldOut implements SerializableFunction<String, Boolean> {
+  private static final TupleTag<String> TRAINING = new TupleTag<>() {};
+  private static final TupleTag<String> HELD_OUT = new TupleTag<>() {};
+
+  /** Sends the text of each line to the training output or the held-out output ({@link HeldOut}). */
+  static final class SplitHeldOutFn extends DoFn<CorpusLine, String> {
     private static final long serialVersionUID = 1L;
 
     private final int percent;
-    private final boolean wanted;
 
-    IsHeldOut(int percent, boolean wanted) {
+    SplitHeldOutFn(int percent) {
       this.percent = percent;
-      this.wanted = wanted;
     }
 
-    @Override
-    public Boolean apply(String line) {
-      return HeldOut.isHeldOut(line, percent) == wanted;
+    @ProcessElement
+    public void process(@Element CorpusLine line, MultiOutputReceiver out) {
+      String text = line.getText();
+      out.get(HeldOut.isHeldOut(text, percent) ? HELD_OUT : TRAINING).output(text);
     }
   }
 
