@@ -148,6 +148,7 @@ public final class LearnVocabPipeline {
    */
   static Options parse(String[] args) {
     PipelineOptionsFactory.register(Options.class);
+    checkValueTypes(args);
     Options options;
     try {
       options =
@@ -182,6 +183,49 @@ public final class LearnVocabPipeline {
       return "missing required option " + missing.group(1);
     }
     return message.lines().findFirst().orElse(message).strip();
+  }
+
+  /**
+   * Checks the values of this command's number and true/false options before Beam parses them
+   * (Beam's message for a bad value does not name the option).
+   */
+  static void checkValueTypes(String[] args) {
+    for (String arg : args) {
+      if (!arg.startsWith("--") || arg.indexOf('=') < 0) {
+        continue;
+      }
+      String name = arg.substring(2, arg.indexOf('='));
+      String value = arg.substring(arg.indexOf('=') + 1);
+      Class<?> type;
+      try {
+        type = Options.class.getMethod("get" + Character.toUpperCase(name.charAt(0))
+            + name.substring(1)).getReturnType();
+      } catch (NoSuchMethodException | StringIndexOutOfBoundsException e) {
+        continue; // not one of ours (a runner option, or unknown: Beam reports it)
+      }
+      boolean ok;
+      if (type == int.class || type == long.class) {
+        try {
+          if (type == int.class) {
+            Integer.parseInt(value.strip());
+          } else {
+            Long.parseLong(value.strip());
+          }
+          ok = true;
+        } catch (NumberFormatException e) {
+          ok = false;
+        }
+      } else if (type == boolean.class) {
+        ok = value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+      } else {
+        ok = true;
+      }
+      if (!ok) {
+        throw new UsageException(
+            "--" + name + " must be " + typeName(type.getName()) + ", got '" + value
+                + "' (see 'beambert vocab --help')");
+      }
+    }
   }
 
   private static String typeName(String javaType) {
