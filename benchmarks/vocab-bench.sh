@@ -2,7 +2,8 @@
 # Vocabulary-learning benchmark: beambert against Hugging Face's WordPiece trainer.
 # Usage: benchmarks/vocab-bench.sh CORPUS_GLOB [WORKDIR] [REPEATS]
 #   CORPUS_GLOB: a quoted file pattern, e.g. '/usr/share/vim/vim90/doc/*.txt' (files in C sort order
-#   are concatenated for the trainers; `beambert vocab` reads the pattern itself).
+#   are concatenated for the trainers; `beambert vocab` reads the pattern itself). "-" reuses
+#   WORKDIR/train.txt and WORKDIR/heldout.txt from an earlier split and skips the end-to-end timing.
 # Needs: mvn -o -pl benchmarks -am package -DskipTests (for target/classpath.txt), node + npm,
 # and bin/beambert's jar (built on first use).
 set -euo pipefail
@@ -16,6 +17,7 @@ specials=5 # [PAD] [UNK] [CLS] [SEP] [MASK]: ours spends them out of --vocabSize
 [ -d "$root/benchmarks/node/node_modules/@anush008/tokenizers" ] \
   || (cd "$root/benchmarks/node" && npm install --no-audit --no-fund >/dev/null)
 mkdir -p "$work"
+if [ "$pattern" != "-" ]; then
 # shellcheck disable=SC2086
 ls $pattern | LC_ALL=C sort | xargs cat >"$work/corpus.txt"
 bench split "$work/corpus.txt" "$work"
@@ -31,6 +33,7 @@ for i in $(seq 1 "$repeats"); do
   echo "learner only, ours (30005):         $(bench learn "$work" $((30000 + specials)) 2 1000 1 | tail -1)"
 done
 cmp "$work/e2e/vocab.txt" "$work/ours.txt" && echo "beambert vocab and the learner-only run give the same vocab.txt"
+fi
 
 # 2. Quality at several sizes, the same usable size on both sides (ours: N + 5 special tokens).
 #    The binding trains only at 30000; its vocabulary is in merge order (alphabet, then merges),

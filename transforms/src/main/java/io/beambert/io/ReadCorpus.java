@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
@@ -162,13 +163,19 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<CorpusLine> out)
         throws IOException {
       String name = file.getMetadata().resourceId().toString();
-      try (InputStream in = Channels.newInputStream(file.open());
-          Utf8Lines lines = new Utf8Lines(in, maxLineBytes)) {
+      try (InputStream in = Channels.newInputStream(file.open())) {
+        read(name, in, out::output);
+      }
+    }
+
+    /** Reads the lines of {@code in}, updating the counters as it goes. */
+    void read(String name, InputStream in, Consumer<CorpusLine> out) throws IOException {
+      try (Utf8Lines lines = new Utf8Lines(in, maxLineBytes)) {
         long index = 0;
         Reported reported = new Reported();
         for (String text = lines.next(); text != null; text = lines.next()) {
           lineLength.update(text.length());
-          out.output(CorpusLine.newBuilder().setFile(name).setLine(index++).setText(text).build());
+          out.accept(CorpusLine.newBuilder().setFile(name).setLine(index++).setText(text).build());
           if (index % COUNTER_LINES == 0) {
             report(lines, reported, name);
           }

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.util.VarInt;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +180,7 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
       return lines
           .apply("CountInBundles", ParDo.of(new CountWordsFn(doLowerCase, flushEntries)))
           .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
-          .apply("SumPerShard", Combine.perKey(new SumEncodedCounts()))
+          .apply("SumPerShard", Combine.perKey(new SumEncodedCounts(COMPACT_BYTES)))
           .apply("Maps", Values.create())
           .setCoder(COUNTS);
     }
@@ -385,36 +386,68 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
     }
   }
 
-  /** {@link SumCounts} over encoded partial counts. */
+  /**
+   * Adds up encoded partial counts. The accumulator keeps the encoded partial counts as they are
+   * (copying bytes is cheap where a runner copies accumulators, as the DirectRunner does on every
+   * arrival at a key) and compacts them into one encoding of their sums once they exceed {@value
+   * #COMPACT_BYTES} bytes, which bounds its size by about twice the encoding of the distinct words.
+   */
   static final class SumEncodedCounts
-      extends Combine.CombineFn<byte[], Map<String, Long>, Map<String, Long>> {
+      extends Combine.CombineFn<byte[], List<byte[]>, Map<String, Long>> {
     private static final long serialVersionUID = 1L;
-    private final SumCounts sum = new SumCounts();
 
-    @Override
-    public Map<String, Long> createAccumulator() {
-      return sum.createAccumulator();
+    private final int compactBytes;
+
+    SumEncodedCounts(int compactBytes) {
+      this.compactBytes = compactBytes;
     }
 
     @Override
-    public Map<String, Long> addInput(Map<String, Long> acc, byte[] input) {
-      return addEncodedCounts(acc, input);
+    public List<byte[]> createAccumulator() {
+      return new ArrayList<>();
     }
 
     @Override
-    public Map<String, Long> mergeAccumulators(Iterable<Map<String, Long>> accumulators) {
-      return sum.mergeAccumulators(accumulators);
+    public List<byte[]> addInput(List<byte[]> acc, byte[] input) {
+      acc.add(input);
+      return compactIfLarge(acc);
     }
 
     @Override
-    public Map<String, Long> extractOutput(Map<String, Long> acc) {
-      return acc;
+    public List<byte[]> mergeAccumulators(Iterable<List<byte[]>> accumulators) {
+      List<byte[]> merged = new ArrayList<>();
+      for (List<byte[]> acc : accumulators) {
+        merged.addAll(acc);
+      }
+      return compactIfLarge(merged);
     }
 
     @Override
-    public Coder<Map<String, Long>> getAccumulatorCoder(
+    public Map<String, Long> extractOutput(List<byte[]> acc) {
+      Map<String, Long> counts = new HashMap<>();
+      for (byte[] encoded : acc) {
+        addEncodedCounts(counts, encoded);
+      }
+      return counts;
+    }
+
+    private List<byte[]> compactIfLarge(List<byte[]> acc) {
+      long bytes = 0;
+      for (byte[] encoded : acc) {
+        bytes += encoded.length;
+      }
+      if (bytes <= compactBytes || acc.size() == 1) {
+        return acc;
+      }
+      List<byte[]> compacted = new ArrayList<>(1);
+      compacted.add(encodeCounts(extractOutput(acc)));
+      return compacted;
+    }
+
+    @Override
+    public Coder<List<byte[]>> getAccumulatorCoder(
         CoderRegistry registry, Coder<byte[]> inputCoder) {
-      return COUNTS;
+      return ListCoder.of(ByteArrayCoder.of());
     }
 
     @Override
@@ -423,6 +456,9 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
       return COUNTS;
     }
   }
+
+  /** Encoded partial counts an accumulator holds before it compacts them. */
+  static final int COMPACT_BYTES = 8 << 20;
 
   /** Coder of word-count maps. */
   public static final Coder<Map<String, Long>> COUNTS =

@@ -132,6 +132,24 @@ class LearnVocabTest {
   }
 
   @Test
+  void encodedCountsAddUpWithAndWithoutCompaction() {
+    Map<String, Long> a = Map.of("x", 2L, "y", 1L, "\u00e9t\u00e9", 5L);
+    Map<String, Long> b = Map.of("x", 3L, "z", 7L);
+    Map<String, Long> expected = Map.of("x", 5L, "y", 1L, "z", 7L, "\u00e9t\u00e9", 5L);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        LearnVocab.encodeCounts(a), LearnVocab.encodeCounts(new java.util.TreeMap<>(a)));
+    for (int compactBytes : new int[] {1, LearnVocab.COMPACT_BYTES}) {
+      LearnVocab.SumEncodedCounts fn = new LearnVocab.SumEncodedCounts(compactBytes);
+      List<byte[]> left = fn.addInput(fn.createAccumulator(), LearnVocab.encodeCounts(a));
+      List<byte[]> right = fn.addInput(fn.createAccumulator(), LearnVocab.encodeCounts(b));
+      right = fn.addInput(right, LearnVocab.encodeCounts(Map.of()));
+      List<byte[]> merged = fn.mergeAccumulators(List.of(left, right));
+      assertEquals(compactBytes == 1 ? 1 : 3, merged.size());
+      assertEquals(expected, fn.extractOutput(merged));
+    }
+  }
+
+  @Test
   void emptyInputGivesTheSpecialTokens(TestPipeline pipeline) {
     PCollection<LearnedVocab> vocab =
         pipeline
