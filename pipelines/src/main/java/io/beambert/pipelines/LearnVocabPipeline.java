@@ -310,7 +310,7 @@ public final class LearnVocabPipeline {
 
     PCollectionTuple split =
         pipeline
-            .apply("ReadCorpus", ReadCorpus.from(pattern))
+            .apply("ReadCorpus", ReadCorpus.from(pattern).withMatchWhenBuilt())
             .apply(
                 "SplitHeldOut",
                 ParDo.of(new SplitHeldOutFn(percent))

@@ -6,7 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.io.UncheckedIOException;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.Create;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -64,10 +69,12 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
 
   private final String filepattern;
   private final int maxLineBytes;
+  private final boolean matchWhenBuilt;
 
-  private ReadCorpus(String filepattern, int maxLineBytes) {
+  private ReadCorpus(String filepattern, int maxLineBytes, boolean matchWhenBuilt) {
     this.filepattern = filepattern;
     this.maxLineBytes = maxLineBytes;
+    this.matchWhenBuilt = matchWhenBuilt;
   }
 
   /** Reads every file matching {@code filepattern} (a path or glob on any Beam file system). */
@@ -76,7 +83,7 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
       throw new IllegalArgumentException("ReadCorpus.from: filepattern must be non-empty, got "
           + (filepattern == null ? "null" : "\"\""));
     }
-    return new ReadCorpus(filepattern, DEFAULT_MAX_LINE_BYTES);
+    return new ReadCorpus(filepattern, DEFAULT_MAX_LINE_BYTES, false);
   }
 
   /**
@@ -88,7 +95,18 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
       throw new IllegalArgumentException(
           "withMaxLineBytes: must be in [4, " + Utf8Lines.MAX_LINE_BYTES + "], got " + maxLineBytes);
     }
-    return new ReadCorpus(filepattern, maxLineBytes);
+    return new ReadCorpus(filepattern, maxLineBytes, matchWhenBuilt);
+  }
+
+  /**
+   * Matches the pattern when the pipeline is built rather than when it runs, and hands the file
+   * list to the runner as a splittable list (default: matched when it runs). The runner then reads
+   * the files in a few bundles of several files each instead of one bundle per file, which saves
+   * the DirectRunner much per-bundle work on corpora of many small files. Files added after the
+   * pipeline was built are not read.
+   */
+  public ReadCorpus withMatchWhenBuilt() {
+    return new ReadCorpus(filepattern, maxLineBytes, true);
   }
 
   /** Checks, before a pipeline runs, that {@code filepattern} matches at least one file. */
@@ -123,12 +141,38 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
 
   @Override
   public PCollection<CorpusLine> expand(PBegin input) {
-    return input
-        .apply("MatchFiles", FileIO.match().filepattern(filepattern)
-            .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+    PCollection<MatchResult.Metadata> files;
+    if (matchWhenBuilt) {
+      files = input.apply("ListFiles", Create.of(matchNow()).withCoder(MetadataCoderV2.of()));
+    } else {
+      files = input.apply("MatchFiles", FileIO.match().filepattern(filepattern)
+          .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
+    }
+    return files
         .apply("OpenFiles", FileIO.readMatches())
         .apply("ReadLines", ParDo.of(new ReadLinesFn(maxLineBytes)))
         .setCoder(AvroCoder.of(CorpusLine.class));
+  }
+
+  /** The files matching the pattern now, in name order (none for an empty match). */
+  private List<MatchResult.Metadata> matchNow() {
+    try {
+      MatchResult result =
+          FileSystems.match(Collections.singletonList(filepattern), EmptyMatchTreatment.ALLOW)
+              .get(0);
+      List<MatchResult.Metadata> files = new ArrayList<>();
+      if (result.status() == MatchResult.Status.OK) {
+        for (MatchResult.Metadata m : result.metadata()) {
+          if (!m.resourceId().isDirectory()) {
+            files.add(m);
+          }
+        }
+      }
+      files.sort(Comparator.comparing(m -> m.resourceId().toString()));
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot match --input=" + filepattern, e);
+    }
   }
 
   /** Lines between two counter updates while a file is read (and at its end). */
