@@ -60,7 +60,11 @@ import org.slf4j.LoggerFactory;
  * default), learns the vocabulary from the rest with {@link LearnVocab}, and writes to {@code
  * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
  * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
- * {@code --compareVocab}). The report and the run's counters are printed at the end.
+ * {@code --compareVocab}; held-out words too long for WordPiece count as {@code [UNK]} words).
+ * Progress is logged at INFO while it runs (logger {@code io.beambert}); the report and the run's
+ * counters are printed at the end. Command-line mistakes (an unknown option, a value of the wrong
+ * type or out of range, a missing required option) throw {@link UsageException} with one line
+ * naming the option.
  */
 public final class LearnVocabPipeline {
 

@@ -138,11 +138,12 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
    *
    * <p>Input: {@code PCollection<String>} of text lines in the global window. Output: word-count
    * maps that together hold every word exactly once (one map per shard of the words; a word's shard
-   * is its {@code hashCode} modulo {@value #SHARDS}), coded with {@link #COUNTS}. Each worker counts
-   * the words of its bundles in memory and emits partial count maps per shard (at the end of a
-   * bundle, or earlier once it holds {@value #FLUSH_ENTRIES} distinct words, which bounds memory);
-   * a per-shard {@link SumCounts} adds them up. So the number of elements is proportional to the
-   * distinct words per bundle, not to the word occurrences.
+   * is its {@code hashCode} modulo {@value LearnVocab#SHARDS}), coded with {@link
+   * LearnVocab#COUNTS}. Each worker counts the words of its bundles in memory and emits partial
+   * counts per shard, encoded canonically (at the end of a bundle, or earlier once it holds {@value
+   * LearnVocab#FLUSH_ENTRIES} distinct words, which bounds memory); a per-shard combine adds them up.
+   * So the number of elements is proportional to the distinct words per bundle, not to the word
+   * occurrences. The counts are sums, so they do not depend on bundling, order or runner.
    *
    * <p>Words longer than {@link BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points, which
    * WordPiece turns into {@code [UNK]} whatever the vocabulary, are not stored (a huge unbroken line
@@ -151,7 +152,13 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
    * VocabReport#measure} counts as {@code [UNK]} words.
    *
    * <p>Metrics: {@code words_counted}, {@code words_too_long_skipped}. Progress (lines and words
-   * counted so far) is logged at INFO every {@value #PROGRESS_SECONDS} seconds per worker JVM.
+   * counted so far) is logged at INFO every {@value LearnVocab#PROGRESS_SECONDS} seconds per worker
+   * JVM.
+   *
+   * <pre>{@code
+   * PCollection<Map<String, Long>> counts =
+   *     lines.apply(LearnVocab.countWords(true)).apply(Combine.globally(new LearnVocab.SumCounts()));
+   * }</pre>
    */
   public static final class CountWords
       extends PTransform<PCollection<String>, PCollection<Map<String, Long>>> {
