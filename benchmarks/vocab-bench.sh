@@ -1,24 +1,49 @@
 #!/usr/bin/env bash
-# Vocabulary-learning benchmark: beambert's learner against Hugging Face's WordPiece trainer.
-# Usage: benchmarks/vocab-bench.sh CORPUS [WORKDIR] [REPEATS]
-# Needs: mvn -o -pl benchmarks -am package -DskipTests (for target/classpath.txt), node + npm.
+# Vocabulary-learning benchmark: beambert against Hugging Face's WordPiece trainer.
+# Usage: benchmarks/vocab-bench.sh CORPUS_GLOB [WORKDIR] [REPEATS]
+#   CORPUS_GLOB: a quoted file pattern, e.g. '/usr/share/vim/vim90/doc/*.txt' (files in C sort order
+#   are concatenated for the trainers; `beambert vocab` reads the pattern itself). "-" reuses
+#   WORKDIR/train.txt and WORKDIR/heldout.txt from an earlier split and skips the end-to-end timing.
+# Needs: mvn -o -pl benchmarks -am package -DskipTests (for target/classpath.txt), node + npm,
+# and bin/beambert's jar (built on first use).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-corpus="$1"; work="${2:-/tmp/beambert-vocab-bench}"; repeats="${3:-5}"
+pattern="$1"; work="${2:-/tmp/beambert-vocab-bench}"; repeats="${3:-3}"
 cp="$root/benchmarks/target/beambert-benchmarks-0.1.0-SNAPSHOT.jar:$(cat "$root/benchmarks/target/classpath.txt")"
 bench() { java -Xmx4g -cp "$cp" io.beambert.bench.VocabLearningBench "$@"; }
+wall() { /usr/bin/time -f "%e" -o "$work/time.txt" "$@" >"$work/cmd.log" 2>&1; cat "$work/time.txt"; }
+specials=5 # [PAD] [UNK] [CLS] [SEP] [MASK]: ours spends them out of --vocabSize; the binding has none
 
 [ -d "$root/benchmarks/node/node_modules/@anush008/tokenizers" ] \
   || (cd "$root/benchmarks/node" && npm install --no-audit --no-fund >/dev/null)
-bench split "$corpus" "$work"
-# The Node binding trains with the Rust defaults: 30000 tokens, min frequency 0, no alphabet limit.
-# Ours runs with its defaults (min frequency 2, 1000 characters) and with the trainer's settings.
+mkdir -p "$work"
+if [ "$pattern" != "-" ]; then
+# shellcheck disable=SC2086
+ls $pattern | LC_ALL=C sort | xargs cat >"$work/corpus.txt"
+bench split "$work/corpus.txt" "$work"
+
+# 1. End to end, as a user runs it: `beambert vocab` on the files (held-out split, counting,
+#    learning, tokenizer.json and report included) against the HF trainer's whole Node process
+#    on the training lines. Interleaved, fresh processes, so both see the same machine load.
+"$root/bin/beambert" --help >/dev/null # builds the jar if needed, outside the timing
 for i in $(seq 1 "$repeats"); do
-  # Interleaved, each in a fresh process (a cold JVM for ours), so both see the same machine load.
-  echo "hf:            $(node "$root/benchmarks/node/train-hf.js" "$work/hf.txt" "$work/train.txt" 2>/dev/null | tail -1)"
-  echo "ours default:  $(bench learn "$work" 30000 2 1000 1 | tail -1)"
-  cp "$work/ours.txt" "$work/ours-default.txt"
-  echo "ours as hf:    $(bench learn "$work" 30000 1 1000000 1 | tail -1)"
-  cp "$work/ours.txt" "$work/ours-as-hf.txt"
+  rm -rf "$work/e2e"
+  echo "e2e hf trainer (node, 30000):      $(wall node "$root/benchmarks/node/train-hf.js" "$work/hf.txt" "$work/train.txt") s"
+  echo "e2e beambert vocab (30005):         $(wall "$root/bin/beambert" vocab "--input=$pattern" "--output=$work/e2e" --vocabSize=$((30000 + specials))) s"
+  echo "learner only, ours (30005):         $(bench learn "$work" $((30000 + specials)) 2 1000 1 | tail -1)"
 done
-bench fertility "$work" "$work/hf.txt" "$work/ours-default.txt" "$work/ours-as-hf.txt"
+cmp "$work/e2e/vocab.txt" "$work/ours.txt" && echo "beambert vocab and the learner-only run give the same vocab.txt"
+fi
+
+# 2. Quality at several sizes, the same usable size on both sides (ours: N + 5 special tokens).
+#    The binding trains only at 30000; its vocabulary is in merge order (alphabet, then merges),
+#    so its first N tokens are what its trainer holds after N tokens.
+specs=()
+for n in 4000 8000 16000 30000; do
+  bench learn "$work" $((n + specials)) 2 1000 1 | tail -1
+  cp "$work/ours.txt" "$work/ours-default-$n.txt"
+  bench learn "$work" $((n + specials)) 1 1000000 1 | tail -1
+  cp "$work/ours.txt" "$work/ours-as-hf-$n.txt"
+  specs+=("$work/hf.txt:$n" "$work/ours-default-$n.txt" "$work/ours-as-hf-$n.txt")
+done
+bench fertility "$work" "${specs[@]}"

@@ -27,8 +27,10 @@ import java.util.Map;
  * learn DIR VOCAB_SIZE MIN_FREQ LIMIT_ALPHABET REPEATS [FREQUENCY|LIKELIHOOD]
  *                               times reading + basic tokenization + counting + learning on
  *                               DIR/train.txt, and learning alone; writes DIR/ours.txt
- * fertility DIR VOCAB...        fertility and [UNK] rate of each vocab on DIR/heldout.txt, all
- *                               measured with our BertTokenizer ([UNK] appended when absent)
+ * fertility DIR VOCAB[:N]...   fertility and [UNK] rate of each vocab on DIR/heldout.txt, all
+ *                               measured with our BertTokenizer ([UNK] appended when absent);
+ *                               VOCAB:N keeps the first N lines of the file (the vocabulary a
+ *                               merge-order trainer has after N tokens)
  * </pre>
  *
  * <p>One JVM; counting uses every core, learning one; times are wall-clock per repeat.
@@ -146,8 +148,14 @@ public final class VocabLearningBench {
 
   private static void fertility(Path dir, List<String> vocabFiles) throws IOException {
     Map<String, Long> words = countWords(dir.resolve("heldout.txt"));
-    for (String file : vocabFiles) {
+    for (String spec : vocabFiles) {
+      int colon = spec.lastIndexOf(':');
+      String file = colon > 0 ? spec.substring(0, colon) : spec;
       List<String> tokens = new ArrayList<>(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8));
+      if (colon > 0) {
+        tokens = new ArrayList<>(tokens.subList(0, Math.min(tokens.size(),
+            Integer.parseInt(spec.substring(colon + 1)))));
+      }
       int size = tokens.size();
       if (!tokens.contains(Vocab.UNK)) {
         tokens.add(Vocab.UNK);
@@ -156,7 +164,7 @@ public final class VocabLearningBench {
           VocabReport.measure(new BertTokenizer(Vocab.of(tokens), true), words);
       System.out.printf(
           "%s: size %d, held-out words %d, pieces %d, fertility %.4f, unk rate %.5f%n",
-          file, size, stats.words(), stats.pieces(), stats.fertility(), stats.unkRate());
+          spec, size, stats.words(), stats.pieces(), stats.fertility(), stats.unkRate());
     }
   }
 }

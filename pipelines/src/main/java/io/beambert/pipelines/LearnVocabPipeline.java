@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beambert.cli.UsageException;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import io.beambert.io.ReadCorpus;
@@ -13,6 +14,7 @@ import io.beambert.vocab.HeldOut;
 import io.beambert.vocab.LearnedVocab;
 import io.beambert.vocab.TokenizerJson;
 import io.beambert.vocab.VocabReport;
+import io.beambert.vocab.WordPieceLearner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,13 +22,10 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -42,13 +41,16 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code beambert vocab}: learns a WordPiece vocabulary from a corpus.
@@ -58,7 +60,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * default), learns the vocabulary from the rest with {@link LearnVocab}, and writes to {@code
  * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
  * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
- * {@code --compareVocab}). The report and the run's counters are printed at the end.
+ * {@code --compareVocab}; held-out words too long for WordPiece count as {@code [UNK]} words).
+ * Progress is logged at INFO while it runs (logger {@code io.beambert}); the report and the run's
+ * counters are printed at the end. Command-line mistakes (an unknown option, a value of the wrong
+ * type or out of range, a missing required option) throw {@link UsageException} with one line
+ * naming the option.
  */
 public final class LearnVocabPipeline {
 
@@ -66,6 +72,7 @@ public final class LearnVocabPipeline {
   static final int DIFFERENCES_LISTED = 25;
 
   private static final String NAMESPACE = LearnVocabPipeline.class.getName();
+  private static final Logger LOG = LoggerFactory.getLogger(LearnVocabPipeline.class);
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -134,18 +141,145 @@ public final class LearnVocabPipeline {
       PipelineOptionsFactory.printHelp(System.out, Options.class);
       return;
     }
+    run(parse(args));
+  }
+
+  /**
+   * Parses and validates a command line.
+   *
+   * @throws UsageException naming the option, for an unknown option, a value of the wrong type, a
+   *     missing required option or a value out of range
+   */
+  static Options parse(String[] args) {
     PipelineOptionsFactory.register(Options.class);
-    Options options =
-        PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).withValidation().as(Options.class);
-    run(options);
+    checkValueTypes(args);
+    Options options;
+    try {
+      options =
+          PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).withValidation().as(Options.class);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(usageMessage(e) + " (see 'beambert vocab --help')");
+    }
+    checkRanges(options);
+    return options;
+  }
+
+  /** One line a user can act on, from Beam's option-parsing errors (no Jackson internals). */
+  static String usageMessage(IllegalArgumentException e) {
+    String message = String.valueOf(e.getMessage());
+    java.util.regex.Matcher unknown =
+        java.util.regex.Pattern.compile("Class interface \\S+ missing a property named '([^']+)'")
+            .matcher(message);
+    if (unknown.find()) {
+      return "unknown option --" + unknown.group(1);
+    }
+    java.util.regex.Matcher badValue =
+        java.util.regex.Pattern.compile("Unable to convert value '(.*)' of type \\S+ to (?:type )?(\\S+)"
+                + " for property '([^']+)'")
+            .matcher(message);
+    if (badValue.find()) {
+      return "--" + badValue.group(3) + " must be " + typeName(badValue.group(2)) + ", got '"
+          + badValue.group(1) + "'";
+    }
+    java.util.regex.Matcher missing =
+        java.util.regex.Pattern.compile("Missing required value for \\[(--\\w+)").matcher(message);
+    if (missing.find()) {
+      return "missing required option " + missing.group(1);
+    }
+    return message.lines().findFirst().orElse(message).strip();
+  }
+
+  /**
+   * Checks the values of this command's number and true/false options before Beam parses them
+   * (Beam's message for a bad value does not name the option).
+   */
+  static void checkValueTypes(String[] args) {
+    for (String arg : args) {
+      if (!arg.startsWith("--") || arg.indexOf('=') < 0) {
+        continue;
+      }
+      String name = arg.substring(2, arg.indexOf('='));
+      String value = arg.substring(arg.indexOf('=') + 1);
+      Class<?> type;
+      try {
+        type = Options.class.getMethod("get" + Character.toUpperCase(name.charAt(0))
+            + name.substring(1)).getReturnType();
+      } catch (NoSuchMethodException | StringIndexOutOfBoundsException e) {
+        continue; // not one of ours (a runner option, or unknown: Beam reports it)
+      }
+      boolean ok;
+      if (type == int.class || type == long.class) {
+        try {
+          if (type == int.class) {
+            Integer.parseInt(value.strip());
+          } else {
+            Long.parseLong(value.strip());
+          }
+          ok = true;
+        } catch (NumberFormatException e) {
+          ok = false;
+        }
+      } else if (type == boolean.class) {
+        ok = value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+      } else {
+        ok = true;
+      }
+      if (!ok) {
+        throw new UsageException(
+            "--" + name + " must be " + typeName(type.getName()) + ", got '" + value
+                + "' (see 'beambert vocab --help')");
+      }
+    }
+  }
+
+  private static String typeName(String javaType) {
+    switch (javaType.replaceAll("[.,]$", "")) {
+      case "int":
+      case "java.lang.Integer":
+      case "long":
+      case "java.lang.Long":
+        return "a whole number";
+      case "boolean":
+      case "java.lang.Boolean":
+        return "true or false";
+      default:
+        return "of type " + javaType;
+    }
+  }
+
+  /** Rejects option values out of range, naming the option as it is typed. */
+  static void checkRanges(Options options) {
+    if (options.getVocabSize() <= WordPieceLearner.SPECIAL_TOKENS.size()) {
+      throw new UsageException(
+          "--vocabSize must be greater than " + WordPieceLearner.SPECIAL_TOKENS.size() + ", got "
+              + options.getVocabSize());
+    }
+    if (options.getMinFrequency() < 1) {
+      throw new UsageException("--minFrequency must be at least 1, got " + options.getMinFrequency());
+    }
+    if (options.getLimitAlphabet() < 1) {
+      throw new UsageException(
+          "--limitAlphabet must be at least 1, got " + options.getLimitAlphabet());
+    }
+    if (options.getHeldOutPercent() < 0 || options.getHeldOutPercent() > 50) {
+      throw new UsageException(
+          "--heldOutPercent must be in [0, 50], got " + options.getHeldOutPercent());
+    }
   }
 
   /** Builds, runs and waits for the pipeline, then prints the report and counters. */
   public static PipelineResult run(Options options) throws IOException {
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options);
+    LOG.info(
+        "learning a {}-token vocabulary from {} on the {}",
+        options.getVocabSize(), options.getInput(), options.getRunner().getSimpleName());
+    long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
+    LOG.info(
+        "wrote vocab.txt, tokenizer.json and vocab-report.json to {} ({} s)",
+        options.getOutput(), (System.nanoTime() - start) / 1_000_000_000L);
     ResourceId report = outputFile(options.getOutput(), "vocab-report.json");
     try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
       System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -165,11 +299,8 @@ public final class LearnVocabPipeline {
    */
   public static void buildPipeline(Pipeline pipeline, Options options) throws IOException {
     String pattern = options.getInput();
+    checkRanges(options);
     ReadCorpus.checkMatches(pattern, options);
-    if (options.getHeldOutPercent() < 0 || options.getHeldOutPercent() > 50) {
-      throw new IllegalArgumentException(
-          "--heldOutPercent must be in [0, 50], got " + options.getHeldOutPercent());
-    }
     if (!options.getCompareVocab().isEmpty()) {
       Vocab.load(Path.of(options.getCompareVocab())); // fails early with a message naming it
     }
@@ -181,19 +312,21 @@ public final class LearnVocabPipeline {
             .withDoLowerCase(options.getDoLowerCase());
     int percent = options.getHeldOutPercent();
 
-    PCollection<String> lines =
+    PCollectionTuple split =
         pipeline
-            .apply("ReadCorpus", ReadCorpus.from(pattern))
-            .apply("Text", MapElements.into(TypeDescriptors.strings()).via(CorpusLine::getText));
+            .apply("ReadCorpus", ReadCorpus.from(pattern).withMatchWhenBuilt())
+            .apply(
+                "SplitHeldOut",
+                ParDo.of(new SplitHeldOutFn(percent))
+                    .withOutputTags(TRAINING, TupleTagList.of(HELD_OUT)));
     PCollection<LearnedVocab> vocab =
-        lines
-            .apply("TrainingLines", Filter.by(new IsHeldOut(percent, false)))
-            .apply("LearnVocab", learn);
+        split.get(TRAINING).setCoder(StringUtf8Coder.of()).apply("LearnVocab", learn);
     PCollectionView<Map<String, Long>> heldOutWords =
-        lines
-            .apply("HeldOutLines", Filter.by(new IsHeldOut(percent, true)))
+        split
+            .get(HELD_OUT)
+            .setCoder(StringUtf8Coder.of())
             .apply("CountHeldOutWords", LearnVocab.countWords(options.getDoLowerCase()))
-            .apply("GatherHeldOutWords", Combine.globally(new MergeCountsFn()))
+            .apply("GatherHeldOutWords", Combine.globally(new LearnVocab.SumCounts()))
             .apply("AsSideInput", View.asSingleton());
     vocab.apply(
         "WriteVocab",
@@ -225,60 +358,30 @@ public final class LearnVocabPipeline {
         .resolve(name, StandardResolveOptions.RESOLVE_FILE);
   }
 
-  /** Selects the training lines or the held-out lines. */
-  static final class IsHeldOut implements org.apache.beam.sdk.transforms.SerializableFunction<String, Boolean> {
+  private static final TupleTag<String> TRAINING = new TupleTag<>() {};
+  private static final TupleTag<String> HELD_OUT = new TupleTag<>() {};
+
+  /** Sends the text of each line to the training output or the held-out output ({@link HeldOut}). */
+  static final class SplitHeldOutFn extends DoFn<CorpusLine, String> {
+    private static final long serialVersionUID = 1L;
+
     private final int percent;
-    private final boolean wanted;
 
-    IsHeldOut(int percent, boolean wanted) {
+    SplitHeldOutFn(int percent) {
       this.percent = percent;
-      this.wanted = wanted;
     }
 
-    @Override
-    public Boolean apply(String line) {
-      return HeldOut.isHeldOut(line, percent) == wanted;
-    }
-  }
-
-  /** Adds up word-count maps into one (for the held-out side input). */
-  static final class MergeCountsFn
-      extends Combine.CombineFn<Map<String, Long>, Map<String, Long>, Map<String, Long>> {
-    @Override
-    public Map<String, Long> createAccumulator() {
-      return new HashMap<>();
-    }
-
-    @Override
-    public Map<String, Long> addInput(Map<String, Long> acc, Map<String, Long> input) {
-      return LearnVocab.addCounts(acc, input);
-    }
-
-    @Override
-    public Map<String, Long> mergeAccumulators(Iterable<Map<String, Long>> accumulators) {
-      return LearnVocab.mergeCounts(accumulators);
-    }
-
-    @Override
-    public Map<String, Long> extractOutput(Map<String, Long> acc) {
-      return acc;
-    }
-
-    @Override
-    public Coder<Map<String, Long>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
-      return LearnVocab.COUNTS;
-    }
-
-    @Override
-    public Coder<Map<String, Long>> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
-      return LearnVocab.COUNTS;
+    @ProcessElement
+    public void process(@Element CorpusLine line, MultiOutputReceiver out) {
+      String text = line.getText();
+      out.get(HeldOut.isHeldOut(text, percent) ? HELD_OUT : TRAINING).output(text);
     }
   }
 
   /** Writes vocab.txt, tokenizer.json and vocab-report.json; outputs the report. */
   static final class WriteFn extends DoFn<LearnedVocab, String> {
+    private static final long serialVersionUID = 1L;
+
     private final String output;
     private final boolean doLowerCase;
     private final String compareVocab;

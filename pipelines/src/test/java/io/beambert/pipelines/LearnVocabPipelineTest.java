@@ -29,6 +29,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LearnVocabPipelineTest {
 
@@ -105,8 +107,9 @@ class LearnVocabPipelineTest {
   }
 
   @Test
-  void sameVocabOnDirectAndFlinkWhateverTheOrderAndFileSplit(@TempDir Path dir) throws Exception {
-    List<String> lines = corpus();
+  void sameVocabOnDirectAndFlinkWhateverTheOrderFileSplitAndParallelism(@TempDir Path dir)
+      throws Exception {
+    List<String> lines = corpus().subList(0, 400); // tiny: four pipelines run
     Path single = dir.resolve("single.txt");
     Files.write(single, lines, StandardCharsets.UTF_8);
     List<String> shuffled = new ArrayList<>(lines);
@@ -119,22 +122,51 @@ class LearnVocabPipelineTest {
         split.resolve("b.txt"), shuffled.subList(2 * third, shuffled.size()),
         StandardCharsets.UTF_8);
 
-    runVocab("--input=" + single, "--output=" + dir.resolve("direct"), "--vocabSize=500");
+    runVocab("--input=" + single, "--output=" + dir.resolve("direct"), "--vocabSize=300");
     runVocab(
-        "--input=" + split + "/*.txt",
-        "--output=" + dir.resolve("flink"),
-        "--vocabSize=500",
-        "--runner=FlinkRunner",
-        "--flinkMaster=[local]",
-        "--parallelism=2");
+        "--input=" + split + "/*.txt", "--output=" + dir.resolve("direct-split"),
+        "--vocabSize=300");
+    for (int parallelism : new int[] {1, 4}) {
+      runVocab(
+          "--input=" + split + "/*.txt",
+          "--output=" + dir.resolve("flink" + parallelism),
+          "--vocabSize=300",
+          "--runner=FlinkRunner",
+          "--flinkMaster=[local]",
+          "--parallelism=" + parallelism);
+    }
 
     byte[] direct = Files.readAllBytes(dir.resolve("direct/vocab.txt"));
-    byte[] flink = Files.readAllBytes(dir.resolve("flink/vocab.txt"));
-    assertTrue(direct.length > 1000);
-    assertArrayEquals(direct, flink);
-    assertArrayEquals(
-        Files.readAllBytes(dir.resolve("direct/tokenizer.json")),
-        Files.readAllBytes(dir.resolve("flink/tokenizer.json")));
+    assertTrue(direct.length > 600, new String(direct, StandardCharsets.UTF_8));
+    byte[] json = Files.readAllBytes(dir.resolve("direct/tokenizer.json"));
+    for (String run : List.of("direct-split", "flink1", "flink4")) {
+      assertArrayEquals(direct, Files.readAllBytes(dir.resolve(run + "/vocab.txt")), run);
+      assertArrayEquals(json, Files.readAllBytes(dir.resolve(run + "/tokenizer.json")), run);
+      assertArrayEquals(
+          Files.readAllBytes(dir.resolve("direct/vocab-report.json")),
+          Files.readAllBytes(dir.resolve(run + "/vocab-report.json")),
+          run);
+    }
+  }
+
+  @Test
+  void heldOutWordsTooLongForWordPieceCountAsUnk(@TempDir Path dir) throws Exception {
+    // "--heldOutPercent=50" holds out about half of the lines; the long word is on every line.
+    String tooLong = "z".repeat(BertTokenizer.MAX_INPUT_CHARS_PER_WORD + 1);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      lines.add("line " + i + " " + tooLong);
+    }
+    Path input = dir.resolve("long.txt");
+    Files.write(input, lines, StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    runVocab("--input=" + input, "--output=" + out, "--vocabSize=60", "--heldOutPercent=50");
+    JsonNode heldOut = JSON.readTree(out.resolve("vocab-report.json").toFile()).get("held_out");
+    long heldOutLines = lines.stream().filter(l -> io.beambert.vocab.HeldOut.isHeldOut(l, 50)).count();
+    assertTrue(heldOutLines > 50 && heldOutLines < 150, "held-out lines " + heldOutLines);
+    // Each held-out line: "line", the number, and the long word, which is [UNK].
+    assertEquals(3 * heldOutLines, heldOut.get("words").asLong(), heldOut.toString());
+    assertEquals(heldOutLines, heldOut.get("unk_words").asLong(), heldOut.toString());
   }
 
   @Test
@@ -185,7 +217,7 @@ class LearnVocabPipelineTest {
   }
 
   @Test
-  void helpListsEveryOptionWithItsDefault() throws Exception {
+  void helpListsEveryOptionWithItsOwnDefault() throws Exception {
     PrintStream saved = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
@@ -195,13 +227,81 @@ class LearnVocabPipelineTest {
       System.setOut(saved);
     }
     String help = captured.toString(StandardCharsets.UTF_8);
-    for (String expected :
-        List.of(
-            "--input", "--output", "--vocabSize", "Default: 30522", "--minFrequency",
-            "Default: 2", "--limitAlphabet", "Default: 1000", "--doLowerCase", "Default: true",
-            "--heldOutPercent", "Default: 1", "--compareVocab")) {
-      assertTrue(help.contains(expected), expected + " missing from:\n" + help);
+    Map<String, String> defaults = new java.util.LinkedHashMap<>();
+    defaults.put("vocabSize", "30522");
+    defaults.put("minFrequency", "2");
+    defaults.put("limitAlphabet", "1000");
+    defaults.put("doLowerCase", "true");
+    defaults.put("heldOutPercent", "1");
+    defaults.put("compareVocab", "");
+    for (Map.Entry<String, String> e : defaults.entrySet()) {
+      String block = optionBlock(help, e.getKey());
+      assertTrue(
+          block.lines().anyMatch(l -> l.strip().equals(("Default: " + e.getValue()).strip())),
+          "--" + e.getKey() + " block lacks its default " + e.getValue() + ":\n" + block);
     }
+    for (String required : List.of("input", "output")) {
+      assertTrue(optionBlock(help, required).contains("Required."), help);
+    }
+  }
+
+  /** The lines of {@code --name}'s entry in PipelineOptionsFactory's help, up to the next option. */
+  private static String optionBlock(String help, String name) {
+    List<String> lines = help.lines().toList();
+    StringBuilder block = new StringBuilder();
+    boolean in = false;
+    for (String line : lines) {
+      String stripped = line.strip();
+      if (stripped.startsWith("--")) {
+        in = stripped.startsWith("--" + name + "=") || stripped.equals("--" + name);
+      }
+      if (in) {
+        block.append(line).append('\n');
+      }
+    }
+    assertTrue(block.length() > 0, "--" + name + " missing from:\n" + help);
+    return block.toString();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--vocabsize=10|unknown option --vocabsize",
+        "--vocabSize=abc|--vocabSize must be a whole number, got 'abc'",
+        "--doLowerCase=maybe|--doLowerCase must be true or false, got 'maybe'",
+        "--vocabSize=3|--vocabSize must be greater than 5, got 3",
+        "--minFrequency=0|--minFrequency must be at least 1, got 0",
+        "--limitAlphabet=0|--limitAlphabet must be at least 1, got 0",
+        "--heldOutPercent=51|--heldOutPercent must be in [0, 50], got 51"
+      })
+  void usageErrorsExitWithStatusTwoAndOneLineNamingTheFlag(
+      String flag, String message, @TempDir Path dir) throws Exception {
+    Path input = dir.resolve("in.txt");
+    Files.writeString(input, "some text\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        BeamBert.run(
+            new String[] {"vocab", "--input=" + input, "--output=" + dir.resolve("out"), flag},
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String printed = err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(BeamBert.EXIT_USAGE, status, printed);
+    assertEquals(1, printed.lines().count(), printed);
+    assertTrue(printed.startsWith("beambert vocab: error: " + message), printed);
+    assertTrue(!printed.contains("jackson") && !printed.contains("Exception"), printed);
+    assertTrue(Files.notExists(dir.resolve("out")));
+  }
+
+  @Test
+  void missingRequiredOptionIsAUsageError(@TempDir Path dir) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        BeamBert.run(
+            new String[] {"vocab", "--output=" + dir.resolve("out")},
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String printed = err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(BeamBert.EXIT_USAGE, status, printed);
+    assertTrue(printed.startsWith("beambert vocab: error: missing required option --input"), printed);
   }
 
   private static byte[] concat(byte[]... parts) {

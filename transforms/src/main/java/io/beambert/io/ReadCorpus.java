@@ -6,7 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.io.UncheckedIOException;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.Create;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -21,6 +28,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the lines of every file matching a file pattern, the way the reference reads its input.
@@ -38,7 +47,10 @@ import org.apache.beam.sdk.values.PCollection;
  * line} index stays that of the whole line, so (file, line) identifies a record uniquely.
  *
  * <p>Metrics: counters {@code corpus_lines_read}, {@code invalid_utf8_bytes_dropped}, {@code
- * lines_truncated} and {@code bytes_dropped_long_lines}; distribution {@code line_length_chars}.
+ * lines_truncated} and {@code bytes_dropped_long_lines} (updated every {@value #COUNTER_LINES}
+ * lines and at the end of each file, so they are live during long reads); distribution {@code
+ * line_length_chars}. Progress (lines read so far, the file being read) is logged at INFO every
+ * {@value #PROGRESS_SECONDS} seconds per JVM.
  * Order of the output is not meaningful; sort by (file, line) to restore it.
  *
  * <p>The pattern is matched when the pipeline runs; an empty match yields no lines. Command lines
@@ -57,10 +69,12 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
 
   private final String filepattern;
   private final int maxLineBytes;
+  private final boolean matchWhenBuilt;
 
-  private ReadCorpus(String filepattern, int maxLineBytes) {
+  private ReadCorpus(String filepattern, int maxLineBytes, boolean matchWhenBuilt) {
     this.filepattern = filepattern;
     this.maxLineBytes = maxLineBytes;
+    this.matchWhenBuilt = matchWhenBuilt;
   }
 
   /** Reads every file matching {@code filepattern} (a path or glob on any Beam file system). */
@@ -69,7 +83,7 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
       throw new IllegalArgumentException("ReadCorpus.from: filepattern must be non-empty, got "
           + (filepattern == null ? "null" : "\"\""));
     }
-    return new ReadCorpus(filepattern, DEFAULT_MAX_LINE_BYTES);
+    return new ReadCorpus(filepattern, DEFAULT_MAX_LINE_BYTES, false);
   }
 
   /**
@@ -81,7 +95,18 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
       throw new IllegalArgumentException(
           "withMaxLineBytes: must be in [4, " + Utf8Lines.MAX_LINE_BYTES + "], got " + maxLineBytes);
     }
-    return new ReadCorpus(filepattern, maxLineBytes);
+    return new ReadCorpus(filepattern, maxLineBytes, matchWhenBuilt);
+  }
+
+  /**
+   * Matches the pattern when the pipeline is built rather than when it runs, and hands the file
+   * list to the runner as a splittable list (default: matched when it runs). The runner then reads
+   * the files in a few bundles of several files each instead of one bundle per file, which saves
+   * the DirectRunner much per-bundle work on corpora of many small files. Files added after the
+   * pipeline was built are not read.
+   */
+  public ReadCorpus withMatchWhenBuilt() {
+    return new ReadCorpus(filepattern, maxLineBytes, true);
   }
 
   /** Checks, before a pipeline runs, that {@code filepattern} matches at least one file. */
@@ -116,13 +141,49 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
 
   @Override
   public PCollection<CorpusLine> expand(PBegin input) {
-    return input
-        .apply("MatchFiles", FileIO.match().filepattern(filepattern)
-            .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+    PCollection<MatchResult.Metadata> files;
+    if (matchWhenBuilt) {
+      files = input.apply("ListFiles", Create.of(matchNow()).withCoder(MetadataCoderV2.of()));
+    } else {
+      files = input.apply("MatchFiles", FileIO.match().filepattern(filepattern)
+          .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
+    }
+    return files
         .apply("OpenFiles", FileIO.readMatches())
         .apply("ReadLines", ParDo.of(new ReadLinesFn(maxLineBytes)))
         .setCoder(AvroCoder.of(CorpusLine.class));
   }
+
+  /** The files matching the pattern now, in name order (none for an empty match). */
+  private List<MatchResult.Metadata> matchNow() {
+    try {
+      MatchResult result =
+          FileSystems.match(Collections.singletonList(filepattern), EmptyMatchTreatment.ALLOW)
+              .get(0);
+      List<MatchResult.Metadata> files = new ArrayList<>();
+      if (result.status() == MatchResult.Status.OK) {
+        for (MatchResult.Metadata m : result.metadata()) {
+          if (!m.resourceId().isDirectory()) {
+            files.add(m);
+          }
+        }
+      }
+      files.sort(Comparator.comparing(m -> m.resourceId().toString()));
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot match --input=" + filepattern, e);
+    }
+  }
+
+  /** Lines between two counter updates while a file is read (and at its end). */
+  static final int COUNTER_LINES = 10_000;
+
+  /** Seconds between two progress lines (per JVM). */
+  static final int PROGRESS_SECONDS = 5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReadCorpus.class);
+  private static final AtomicLong LINES_READ = new AtomicLong();
+  private static final AtomicLong NEXT_PROGRESS_NANOS = new AtomicLong(System.nanoTime());
 
   /** Reads one file into lines with {@link Utf8Lines}. */
   static final class ReadLinesFn extends DoFn<FileIO.ReadableFile, CorpusLine> {
@@ -146,18 +207,52 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<CorpusLine> out)
         throws IOException {
       String name = file.getMetadata().resourceId().toString();
-      try (InputStream in = Channels.newInputStream(file.open());
-          Utf8Lines lines = new Utf8Lines(in, maxLineBytes)) {
+      try (InputStream in = Channels.newInputStream(file.open())) {
+        read(name, in, out::output);
+      }
+    }
+
+    /** Reads the lines of {@code in}, updating the counters as it goes. */
+    void read(String name, InputStream in, Consumer<CorpusLine> out) throws IOException {
+      try (Utf8Lines lines = new Utf8Lines(in, maxLineBytes)) {
         long index = 0;
+        Reported reported = new Reported();
         for (String text = lines.next(); text != null; text = lines.next()) {
           lineLength.update(text.length());
-          out.output(CorpusLine.newBuilder().setFile(name).setLine(index++).setText(text).build());
+          out.accept(CorpusLine.newBuilder().setFile(name).setLine(index++).setText(text).build());
+          if (index % COUNTER_LINES == 0) {
+            report(lines, reported, name);
+          }
         }
-        linesRead.inc(lines.linesRead());
-        invalidBytes.inc(lines.droppedBytes());
-        linesTruncated.inc(lines.truncatedLines());
-        bytesTruncated.inc(lines.truncatedBytes());
+        report(lines, reported, name);
       }
+    }
+
+    /** Adds what {@code lines} read since the last report to the counters (totals stay exact). */
+    private void report(Utf8Lines lines, Reported reported, String name) {
+      linesRead.inc(lines.linesRead() - reported.lines);
+      invalidBytes.inc(lines.droppedBytes() - reported.invalidBytes);
+      linesTruncated.inc(lines.truncatedLines() - reported.truncatedLines);
+      bytesTruncated.inc(lines.truncatedBytes() - reported.truncatedBytes);
+      long total = LINES_READ.addAndGet(lines.linesRead() - reported.lines);
+      reported.lines = lines.linesRead();
+      reported.invalidBytes = lines.droppedBytes();
+      reported.truncatedLines = lines.truncatedLines();
+      reported.truncatedBytes = lines.truncatedBytes();
+      long now = System.nanoTime();
+      long next = NEXT_PROGRESS_NANOS.get();
+      if (now - next >= 0
+          && NEXT_PROGRESS_NANOS.compareAndSet(next, now + PROGRESS_SECONDS * 1_000_000_000L)) {
+        LOG.info("reading: {} lines read so far, now {}", total, name);
+      }
+    }
+
+    /** What has been added to the counters for the file being read. */
+    private static final class Reported {
+      long lines;
+      long invalidBytes;
+      long truncatedLines;
+      long truncatedBytes;
     }
   }
 }

@@ -4,9 +4,16 @@ import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import io.beambert.vocab.LearnedVocab;
 import io.beambert.vocab.WordPieceLearner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.util.VarInt;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +32,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.coders.KvCoder;
+import io.beambert.vocab.VocabReport;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -35,19 +49,23 @@ import org.apache.beam.sdk.values.PCollection;
  * with exactly one element (also for empty input: then only the special tokens), whose {@link
  * LearnedVocab#tokens()} is the content of {@code vocab.txt}.
  *
- * <p>Steps: each line is basic-tokenized as BERT does ({@link BertTokenizer#basicTokens}); words are
- * counted by a per-key combine over {@value #SHARDS} shards of the words (lifted, so each worker
- * pre-aggregates its bundles into word-count maps); the shard maps are gathered by one global combine
- * whose output runs {@link WordPieceLearner} on the aggregated counts. Keying by shard rather than
- * by word keeps the number of keys small, which matters on the DirectRunner, where every key costs
- * state and timers. See {@link WordPieceLearner} for the algorithm.
+ * <p>Steps: {@link CountWords} basic-tokenizes each line as BERT does ({@link
+ * BertTokenizer#basicTokens}) and counts the words in memory per bundle, emitting partial count maps
+ * for {@value #SHARDS} shards of the words, which a per-shard combine adds up; {@link SumCounts}
+ * gathers the shard maps into one, and {@link WordPieceLearner} learns from it. Keying by shard
+ * rather than by word keeps the number of keys small, which matters on the DirectRunner, where
+ * every key costs state and timers; counting in the DoFn keeps the number of elements proportional
+ * to the distinct words per bundle rather than to the word occurrences.
  *
  * <p>Deterministic: the same lines and options give the same vocabulary whatever the input order,
- * bundling, parallelism or runner (the learner sorts its input and breaks every tie).
+ * bundling, parallelism or runner (counts are sums; the learner sorts its input and breaks every
+ * tie). The lines must be in the global window.
  *
- * <p>Metrics: {@code words_counted}; {@code words_too_long_skipped} counts words longer than 200 code
- * points, which WordPiece turns into {@code [UNK]} anyway and which are not counted (this also keeps
- * a huge unbroken line from becoming one huge key).
+ * <p>Metrics: {@code words_counted}; {@code words_too_long_skipped} counts words longer than {@link
+ * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points, which WordPiece turns into {@code [UNK]} anyway
+ * and which take no part in learning (this also keeps a huge unbroken line from becoming one huge
+ * key). Progress is logged at INFO (logger {@code io.beambert.transforms.LearnVocab}): lines counted
+ * every few seconds, and the start and end of learning.
  *
  * <pre>{@code
  * PCollection<LearnedVocab> vocab =
@@ -55,6 +73,7 @@ import org.apache.beam.sdk.values.PCollection;
  * }</pre>
  */
 public final class LearnVocab extends PTransform<PCollection<String>, PCollection<LearnedVocab>> {
+  private static final long serialVersionUID = 1L;
 
   private final int vocabSize;
   private final long minFrequency;
@@ -104,39 +123,112 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
   public PCollection<LearnedVocab> expand(PCollection<String> lines) {
     return lines
         .apply("CountWords", countWords(doLowerCase))
-        .apply("Learn", Combine.globally(new LearnFn(vocabSize, minFrequency, limitAlphabet)));
+        .apply("GatherCounts", Combine.globally(new SumCounts()))
+        .apply("Learn", ParDo.of(new LearnFn(vocabSize, minFrequency, limitAlphabet)))
+        .setCoder(LearnedVocabCoder.of());
+  }
+
+  /** Basic-tokenizes lines and counts the words: see {@link CountWords}. */
+  public static CountWords countWords(boolean doLowerCase) {
+    return new CountWords(doLowerCase, FLUSH_ENTRIES);
   }
 
   /**
-   * Basic-tokenizes lines and counts the words. Output: word-count maps that together hold every
-   * word exactly once (one map per shard of the words; a word's shard is its {@code hashCode} modulo
-   * {@value #SHARDS}), so the counting is spread over workers and pre-aggregated in each bundle.
+   * Basic-tokenizes lines and counts the words.
+   *
+   * <p>Input: {@code PCollection<String>} of text lines in the global window. Output: word-count
+   * maps that together hold every word exactly once (one map per shard of the words; a word's shard
+   * is its {@code hashCode} modulo {@value LearnVocab#SHARDS}), coded with {@link
+   * LearnVocab#COUNTS}. Each worker counts the words of its bundles in memory and emits partial
+   * counts per shard, encoded canonically (at the end of a bundle, or earlier once it holds {@value
+   * LearnVocab#FLUSH_ENTRIES} distinct words, which bounds memory); a per-shard combine adds them up.
+   * So the number of elements is proportional to the distinct words per bundle, not to the word
+   * occurrences. The counts are sums, so they do not depend on bundling, order or runner.
+   *
+   * <p>Words longer than {@link BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points, which
+   * WordPiece turns into {@code [UNK]} whatever the vocabulary, are not stored (a huge unbroken line
+   * would otherwise become one huge key); their number is counted under the key {@link
+   * VocabReport#TOO_LONG_WORDS}, which contains spaces and so is never a word, and which {@link
+   * VocabReport#measure} counts as {@code [UNK]} words.
+   *
+   * <p>Metrics: {@code words_counted}, {@code words_too_long_skipped}. Progress (lines and words
+   * counted so far) is logged at INFO every {@value LearnVocab#PROGRESS_SECONDS} seconds per worker
+   * JVM.
+   *
+   * <pre>{@code
+   * PCollection<Map<String, Long>> counts =
+   *     lines.apply(LearnVocab.countWords(true)).apply(Combine.globally(new LearnVocab.SumCounts()));
+   * }</pre>
    */
-  public static PTransform<PCollection<String>, PCollection<Map<String, Long>>> countWords(
-      boolean doLowerCase) {
-    return new PTransform<>() {
-      @Override
-      public PCollection<Map<String, Long>> expand(PCollection<String> lines) {
-        return lines
-            .apply("BasicTokens", ParDo.of(new BasicTokensFn(doLowerCase)))
-            .apply("Count", Combine.perKey(new CountFn()))
-            .apply("Maps", Values.create());
+  public static final class CountWords
+      extends PTransform<PCollection<String>, PCollection<Map<String, Long>>> {
+    private static final long serialVersionUID = 1L;
+
+    private final boolean doLowerCase;
+    private final int flushEntries;
+
+    private CountWords(boolean doLowerCase, int flushEntries) {
+      this.doLowerCase = doLowerCase;
+      this.flushEntries = flushEntries;
+    }
+
+    /** Distinct words held per worker before partial counts are emitted early (tests: small). */
+    CountWords withFlushEntries(int flushEntries) {
+      return new CountWords(doLowerCase, flushEntries);
+    }
+
+    @Override
+    public PCollection<Map<String, Long>> expand(PCollection<String> lines) {
+      if (!(lines.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+        throw new IllegalArgumentException(
+            "LearnVocab counts over the whole input: the lines must be in the global window, got "
+                + lines.getWindowingStrategy().getWindowFn());
       }
-    };
+      return lines
+          .apply("CountInBundles", ParDo.of(new CountWordsFn(doLowerCase, flushEntries)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
+          .apply("SumPerShard", Combine.perKey(new SumEncodedCounts(COMPACT_BYTES)))
+          .apply("Maps", Values.create())
+          .setCoder(COUNTS);
+    }
   }
 
   /** Number of shards the word counts are spread over. */
   static final int SHARDS = 32;
 
-  /** Emits the basic tokens of each line, keyed by shard. */
-  static final class BasicTokensFn extends DoFn<String, KV<Integer, String>> {
+  /** Distinct words a counting worker holds before it emits its partial counts early. */
+  static final int FLUSH_ENTRIES = 500_000;
+
+  /** Seconds between two progress lines of the counting step (per JVM). */
+  static final int PROGRESS_SECONDS = 5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LearnVocab.class);
+  private static final AtomicLong LINES_SEEN = new AtomicLong();
+  private static final AtomicLong WORDS_SEEN = new AtomicLong();
+  private static final AtomicLong NEXT_PROGRESS_NANOS = new AtomicLong(Long.MIN_VALUE);
+
+  /**
+   * Counts the basic tokens of its bundles per shard; emits partial counts keyed by shard, encoded
+   * ({@link #encodeCounts}): the DirectRunner copies a key's buffered values each time more arrive
+   * for it, and copying bytes is much cheaper than re-encoding maps.
+   */
+  static final class CountWordsFn extends DoFn<String, KV<Integer, byte[]>> {
+    private static final long serialVersionUID = 1L;
+
     private final boolean doLowerCase;
+    private final int flushEntries;
     private final Counter words = Metrics.counter(LearnVocab.class, "words_counted");
     private final Counter tooLong = Metrics.counter(LearnVocab.class, "words_too_long_skipped");
     private transient BertTokenizer tokenizer;
+    private transient Map<String, Long>[] shards;
+    private transient int entries;
+    private transient long wordsPending;
+    private transient long tooLongPending;
+    private transient long linesPending;
 
-    BasicTokensFn(boolean doLowerCase) {
+    CountWordsFn(boolean doLowerCase, int flushEntries) {
       this.doLowerCase = doLowerCase;
+      this.flushEntries = flushEntries;
     }
 
     @Setup
@@ -144,34 +236,105 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
       tokenizer = new BertTokenizer(Vocab.of(List.of(Vocab.UNK)), doLowerCase);
     }
 
+    @StartBundle
+    @SuppressWarnings("unchecked")
+    public void startBundle() {
+      shards = new Map[SHARDS];
+      entries = 0;
+    }
+
     @ProcessElement
-    public void process(@Element String line, OutputReceiver<KV<Integer, String>> out) {
-      tokenizer.basicTokens(
-          line,
-          word -> {
-            if (word.length() > WordPieceLearner.MAX_WORD_CHARS
-                && (word.length() > 2 * WordPieceLearner.MAX_WORD_CHARS
-                    || word.codePointCount(0, word.length()) > WordPieceLearner.MAX_WORD_CHARS)) {
-              tooLong.inc();
-            } else {
-              words.inc();
-              out.output(KV.of(Math.floorMod(word.hashCode(), SHARDS), word));
-            }
-          });
+    public void process(@Element String line, OutputReceiver<KV<Integer, byte[]>> out) {
+      tokenizer.basicTokens(line, this::add);
+      if (++linesPending % 4096 == 0) {
+        progress(4096, 0);
+      }
+      if (entries >= flushEntries) {
+        flush((shard, counts) -> out.output(KV.of(shard, encodeCounts(counts))));
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      flush(
+          (shard, counts) ->
+              c.output(KV.of(shard, encodeCounts(counts)), GlobalWindow.INSTANCE.maxTimestamp(),
+                  GlobalWindow.INSTANCE));
+    }
+
+    private void add(String word) {
+      int n = word.length();
+      if (n > BertTokenizer.MAX_INPUT_CHARS_PER_WORD
+          && (n > 2 * BertTokenizer.MAX_INPUT_CHARS_PER_WORD
+              || word.codePointCount(0, n) > BertTokenizer.MAX_INPUT_CHARS_PER_WORD)) {
+        tooLongPending++;
+        word = VocabReport.TOO_LONG_WORDS;
+      } else {
+        wordsPending++;
+      }
+      int shard = Math.floorMod(word.hashCode(), SHARDS);
+      Map<String, Long> counts = shards[shard];
+      if (counts == null) {
+        counts = new HashMap<>();
+        shards[shard] = counts;
+      }
+      Long old = counts.put(word, 1L);
+      if (old == null) {
+        entries++;
+      } else {
+        counts.put(word, old + 1);
+      }
+    }
+
+    private void flush(java.util.function.BiConsumer<Integer, Map<String, Long>> out) {
+      for (int shard = 0; shard < SHARDS; shard++) {
+        if (shards[shard] != null) {
+          out.accept(shard, shards[shard]);
+          shards[shard] = null;
+        }
+      }
+      entries = 0;
+      words.inc(wordsPending);
+      tooLong.inc(tooLongPending);
+      progress(linesPending % 4096, wordsPending + tooLongPending);
+      wordsPending = 0;
+      tooLongPending = 0;
+      linesPending = 0;
     }
   }
 
-  /** Counts words into a map. */
-  static final class CountFn extends Combine.CombineFn<String, Map<String, Long>, Map<String, Long>> {
+  /** Adds to the JVM-wide progress figures and logs them when the last line is old enough. */
+  private static void progress(long lines, long words) {
+    long totalLines = LINES_SEEN.addAndGet(lines);
+    long totalWords = WORDS_SEEN.addAndGet(words);
+    long now = System.nanoTime();
+    long next = NEXT_PROGRESS_NANOS.get();
+    if (next == Long.MIN_VALUE) {
+      NEXT_PROGRESS_NANOS.compareAndSet(next, now + PROGRESS_SECONDS * 1_000_000_000L);
+    } else if (now - next >= 0
+        && NEXT_PROGRESS_NANOS.compareAndSet(next, now + PROGRESS_SECONDS * 1_000_000_000L)) {
+      LOG.info("counting words: {} lines basic-tokenized so far ({} words in flushed counts)",
+          totalLines, totalWords);
+    }
+  }
+
+  /**
+   * Adds up word-count maps into one: the summing function of the counting steps, usable on its own
+   * (e.g. {@code Combine.globally(new SumCounts())} to gather the maps of {@link CountWords}). It
+   * leaves its inputs unmodified and reuses the largest accumulator when merging.
+   */
+  public static final class SumCounts
+      extends Combine.CombineFn<Map<String, Long>, Map<String, Long>, Map<String, Long>> {
+    private static final long serialVersionUID = 1L;
+
     @Override
     public Map<String, Long> createAccumulator() {
       return new HashMap<>();
     }
 
     @Override
-    public Map<String, Long> addInput(Map<String, Long> acc, String word) {
-      acc.merge(word, 1L, Long::sum);
-      return acc;
+    public Map<String, Long> addInput(Map<String, Long> acc, Map<String, Long> input) {
+      return addCounts(acc, input);
     }
 
     @Override
@@ -186,16 +349,123 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
 
     @Override
     public Coder<Map<String, Long>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<String> inputCoder) {
+        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
       return COUNTS;
     }
 
     @Override
     public Coder<Map<String, Long>> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<String> inputCoder) {
+        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
       return COUNTS;
     }
   }
+
+  /**
+   * Encodes word counts canonically: the number of words, then each word (UTF-8, length-prefixed)
+   * and its count, in word order, so equal counts give equal bytes.
+   */
+  static byte[] encodeCounts(Map<String, Long> counts) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(counts.size() * 12 + 8);
+      VarInt.encode(counts.size(), bytes);
+      for (Map.Entry<String, Long> e : new TreeMap<>(counts).entrySet()) {
+        StringUtf8Coder.of().encode(e.getKey(), bytes);
+        VarInt.encode(e.getValue(), bytes);
+      }
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+  }
+
+  /** Adds the counts encoded by {@link #encodeCounts} to {@code acc}; returns {@code acc}. */
+  static Map<String, Long> addEncodedCounts(Map<String, Long> acc, byte[] encoded) {
+    try {
+      ByteArrayInputStream in = new ByteArrayInputStream(encoded);
+      int n = VarInt.decodeInt(in);
+      for (int i = 0; i < n; i++) {
+        String word = StringUtf8Coder.of().decode(in);
+        acc.merge(word, VarInt.decodeLong(in), Long::sum);
+      }
+      return acc;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Adds up encoded partial counts. The accumulator keeps the encoded partial counts as they are
+   * (copying bytes is cheap where a runner copies accumulators, as the DirectRunner does on every
+   * arrival at a key) and compacts them into one encoding of their sums once they exceed {@value
+   * #COMPACT_BYTES} bytes, which bounds its size by about twice the encoding of the distinct words.
+   */
+  static final class SumEncodedCounts
+      extends Combine.CombineFn<byte[], List<byte[]>, Map<String, Long>> {
+    private static final long serialVersionUID = 1L;
+
+    private final int compactBytes;
+
+    SumEncodedCounts(int compactBytes) {
+      this.compactBytes = compactBytes;
+    }
+
+    @Override
+    public List<byte[]> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<byte[]> addInput(List<byte[]> acc, byte[] input) {
+      acc.add(input);
+      return compactIfLarge(acc);
+    }
+
+    @Override
+    public List<byte[]> mergeAccumulators(Iterable<List<byte[]>> accumulators) {
+      List<byte[]> merged = new ArrayList<>();
+      for (List<byte[]> acc : accumulators) {
+        merged.addAll(acc);
+      }
+      return compactIfLarge(merged);
+    }
+
+    @Override
+    public Map<String, Long> extractOutput(List<byte[]> acc) {
+      Map<String, Long> counts = new HashMap<>();
+      for (byte[] encoded : acc) {
+        addEncodedCounts(counts, encoded);
+      }
+      return counts;
+    }
+
+    private List<byte[]> compactIfLarge(List<byte[]> acc) {
+      long bytes = 0;
+      for (byte[] encoded : acc) {
+        bytes += encoded.length;
+      }
+      if (bytes <= compactBytes || acc.size() == 1) {
+        return acc;
+      }
+      List<byte[]> compacted = new ArrayList<>(1);
+      compacted.add(encodeCounts(extractOutput(acc)));
+      return compacted;
+    }
+
+    @Override
+    public Coder<List<byte[]>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<byte[]> inputCoder) {
+      return ListCoder.of(ByteArrayCoder.of());
+    }
+
+    @Override
+    public Coder<Map<String, Long>> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<byte[]> inputCoder) {
+      return COUNTS;
+    }
+  }
+
+  /** Encoded partial counts an accumulator holds before it compacts them. */
+  static final int COMPACT_BYTES = 8 << 20;
 
   /** Coder of word-count maps. */
   public static final Coder<Map<String, Long>> COUNTS =
@@ -225,9 +495,10 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
     return merged;
   }
 
-  /** Merges the word-count maps and learns the vocabulary from them. */
-  static final class LearnFn
-      extends Combine.CombineFn<Map<String, Long>, Map<String, Long>, LearnedVocab> {
+  /** Learns the vocabulary from the gathered word counts. */
+  static final class LearnFn extends DoFn<Map<String, Long>, LearnedVocab> {
+    private static final long serialVersionUID = 1L;
+
     private final int vocabSize;
     private final long minFrequency;
     private final int limitAlphabet;
@@ -238,45 +509,33 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
       this.limitAlphabet = limitAlphabet;
     }
 
-    @Override
-    public Map<String, Long> createAccumulator() {
-      return new HashMap<>();
-    }
-
-    @Override
-    public Map<String, Long> addInput(Map<String, Long> acc, Map<String, Long> input) {
-      return addCounts(acc, input);
-    }
-
-    @Override
-    public Map<String, Long> mergeAccumulators(Iterable<Map<String, Long>> accumulators) {
-      return mergeCounts(accumulators);
-    }
-
-    @Override
-    public LearnedVocab extractOutput(Map<String, Long> acc) {
-      return WordPieceLearner.create()
-          .withVocabSize(vocabSize)
-          .withMinFrequency(minFrequency)
-          .withLimitAlphabet(limitAlphabet)
-          .learn(acc);
-    }
-
-    @Override
-    public Coder<Map<String, Long>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
-      return COUNTS;
-    }
-
-    @Override
-    public Coder<LearnedVocab> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<Map<String, Long>> inputCoder) {
-      return LearnedVocabCoder.of();
+    @ProcessElement
+    public void process(@Element Map<String, Long> counts, OutputReceiver<LearnedVocab> out) {
+      Map<String, Long> words = counts;
+      if (words.containsKey(VocabReport.TOO_LONG_WORDS)) {
+        words = new HashMap<>(counts); // inputs must stay unmodified
+        words.remove(VocabReport.TOO_LONG_WORDS);
+      }
+      LOG.info(
+          "learning a vocabulary of {} tokens from {} distinct words", vocabSize, words.size());
+      long start = System.nanoTime();
+      LearnedVocab vocab =
+          WordPieceLearner.create()
+              .withVocabSize(vocabSize)
+              .withMinFrequency(minFrequency)
+              .withLimitAlphabet(limitAlphabet)
+              .learn(words);
+      LOG.info(
+          "learned {} tokens ({} characters, {} merges) in {} ms",
+          vocab.size(), vocab.alphabetSize(), vocab.merges(),
+          (System.nanoTime() - start) / 1_000_000);
+      out.output(vocab);
     }
   }
 
   /** Coder for {@link LearnedVocab}: the token list and the figures, in a fixed layout. */
   public static final class LearnedVocabCoder extends AtomicCoder<LearnedVocab> {
+    private static final long serialVersionUID = 1L;
     private static final LearnedVocabCoder INSTANCE = new LearnedVocabCoder();
     private static final Coder<List<String>> TOKENS = ListCoder.of(StringUtf8Coder.of());
 

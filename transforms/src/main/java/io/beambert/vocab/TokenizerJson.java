@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beambert.text.BertTokenizer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +16,31 @@ import java.util.Map;
  *
  * <p>Pipeline: {@code BertNormalizer} (clean text, CJK spacing, lowercase and accent stripping when
  * uncased), {@code BertPreTokenizer}, {@code WordPiece} with the {@code ##} prefix, {@code [UNK]} and
- * at most {@value #MAX_INPUT_CHARS_PER_WORD} characters per word (the reference's limit, where Hugging
- * Face's default is 100), and a {@code [CLS] A [SEP]} / {@code [CLS] A [SEP] B [SEP]} template.
+ * at most {@value BertTokenizer#MAX_INPUT_CHARS_PER_WORD} characters per word (the reference's
+ * limit, where Hugging Face's default is 100), and a {@code [CLS] A [SEP]} / {@code [CLS] A [SEP] B
+ * [SEP]} template.
  *
  * <p>The special tokens are deliberately not registered as "added tokens": Hugging Face would then
  * match the literal text {@code [MASK]} in the input as one token, while the reference splits it
- * into {@code [}, {@code mask}, {@code ]}. Without them both give the same pieces for every input.
+ * into {@code [}, {@code mask}, {@code ]}.
+ *
+ * <p>Known differences from the reference (Hugging Face's normalizer cannot express them), so the
+ * pieces are the same for almost every input, not for every input:
+ *
+ * <ul>
+ *   <li>Final sigma, when lower-casing: Hugging Face lower-cases character by character, so a
+ *       capital sigma at the end of a word becomes {@code σ}, while Python's {@code str.lower()}
+ *       (the reference, and {@link BertTokenizer}) makes it {@code ς}: {@code "ΟΔΥΣΣΕΥΣ"} ends in
+ *       {@code ##σ} with Hugging Face and in {@code ##ς} with the reference.
+ *   <li>Characters whose Unicode properties (category, case mapping, decomposition) differ between
+ *       Unicode 14.0 (Python 3.11, the reference) and the Unicode tables compiled into Hugging Face's
+ *       Rust library, notably characters added after Unicode 14.0, may be split, cased or stripped
+ *       differently.
+ * </ul>
  *
  * <p>The output is deterministic: the same vocabulary and casing give the same bytes.
  */
 public final class TokenizerJson {
-
-  /** The reference's {@code max_input_chars_per_word}. */
-  public static final int MAX_INPUT_CHARS_PER_WORD = 200;
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -94,7 +107,7 @@ public final class TokenizerJson {
     model.put("type", "WordPiece");
     model.put("unk_token", "[UNK]");
     model.put("continuing_subword_prefix", WordPieceLearner.CONTINUATION_PREFIX);
-    model.put("max_input_chars_per_word", MAX_INPUT_CHARS_PER_WORD);
+    model.put("max_input_chars_per_word", BertTokenizer.MAX_INPUT_CHARS_PER_WORD);
     ObjectNode vocabNode = model.putObject("vocab");
     for (int i = 0; i < vocab.size(); i++) {
       if (ids.get(vocab.get(i)) == i) {

@@ -13,10 +13,19 @@ import java.util.TreeMap;
  *
  * <p>Words are basic-tokenized words with their counts; each distinct word is split once with
  * {@link BertTokenizer} (WordPiece, greedy longest match) and weighted by its count. An {@code [UNK]}
- * word counts as one piece. Results are deterministic (ties broken by count, then word).
+ * word counts as one piece. The key {@link #TOO_LONG_WORDS} holds the number of words too long for
+ * WordPiece, which the tokenizer turns into {@code [UNK]} whatever the vocabulary: each is one
+ * {@code [UNK]} word of one piece. Results are deterministic (ties broken by count, then word).
  */
 public final class VocabReport {
   private VocabReport() {}
+
+  /**
+   * The key under which word counts hold the number of words longer than {@link
+   * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points (not stored one by one). It contains spaces,
+   * so it is never a basic-tokenized word.
+   */
+  public static final String TOO_LONG_WORDS = " (words over the WordPiece length limit) ";
 
   /** Figures for one vocabulary on one set of words. */
   public record Stats(long words, long pieces, long unkWords) {
@@ -45,8 +54,14 @@ public final class VocabReport {
     long pieces = 0;
     long unk = 0;
     for (Map.Entry<String, Long> e : new TreeMap<>(words).entrySet()) {
-      List<String> split = tokenizer.tokenize(e.getKey());
       long count = e.getValue();
+      if (e.getKey().equals(TOO_LONG_WORDS)) {
+        total += count;
+        pieces += count;
+        unk += count;
+        continue;
+      }
+      List<String> split = tokenizer.tokenize(e.getKey());
       total += count;
       pieces += count * split.size();
       if (split.size() == 1 && split.get(0).equals("[UNK]")) {
@@ -64,6 +79,9 @@ public final class VocabReport {
       BertTokenizer learned, BertTokenizer other, Map<String, Long> words, int limit, int direction) {
     List<Difference> all = new ArrayList<>();
     for (Map.Entry<String, Long> e : new TreeMap<>(words).entrySet()) {
+      if (e.getKey().equals(TOO_LONG_WORDS)) {
+        continue; // [UNK] with every vocabulary
+      }
       List<String> a = learned.tokenize(e.getKey());
       List<String> b = other.tokenize(e.getKey());
       int saved = b.size() - a.size();

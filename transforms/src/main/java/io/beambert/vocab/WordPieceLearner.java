@@ -1,5 +1,6 @@
 package io.beambert.vocab;
 
+import io.beambert.text.BertTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,8 +32,8 @@ import java.util.TreeMap;
  * counts and options always give the same vocabulary.
  *
  * <p>Characters: the {@code limitAlphabet} most frequent characters are kept (ties by code point).
- * Words with a character outside the alphabet, and words longer than {@link #MAX_WORD_CHARS} code
- * points, would tokenize to {@code [UNK]} whatever the vocabulary, so they take no part in merges.
+ * Words with a character outside the alphabet, and words longer than {@link
+ * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points, would tokenize to {@code [UNK]} whatever the vocabulary, so they take no part in merges.
  *
  * <p>Instances are immutable and thread-safe; {@link #learn} keeps all state on its own stack.
  *
@@ -56,9 +57,6 @@ public final class WordPieceLearner {
 
   /** Prefix of a piece that continues a word. */
   public static final String CONTINUATION_PREFIX = "##";
-
-  /** Words longer than this many code points become {@code [UNK]} in WordPiece, as in BERT. */
-  public static final int MAX_WORD_CHARS = 200;
 
   public static final int DEFAULT_VOCAB_SIZE = 30522;
   public static final int DEFAULT_MIN_FREQUENCY = 2;
@@ -273,7 +271,7 @@ public final class WordPieceLearner {
       List<Integer> usable = new ArrayList<>(words.length);
       for (int i = 0; i < words.length; i++) {
         int[] cps = words[i].codePoints().toArray();
-        if (cps.length > MAX_WORD_CHARS || !allIn(cps, alphabet)) {
+        if (cps.length > BertTokenizer.MAX_INPUT_CHARS_PER_WORD || !allIn(cps, alphabet)) {
           continue;
         }
         for (int k = 1; k < cps.length; k++) {

@@ -41,6 +41,36 @@ class ReadCorpusTest {
   }
 
   @Test
+  void countersAreUpdatedWhileAFileIsReadAndTotalExactly() throws IOException {
+    int n = 2 * ReadCorpus.COUNTER_LINES + 123;
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      text.append("line ").append(i).append('\n');
+    }
+    org.apache.beam.runners.core.metrics.MetricsContainerImpl container =
+        new org.apache.beam.runners.core.metrics.MetricsContainerImpl("read");
+    org.apache.beam.sdk.metrics.MetricName linesRead =
+        org.apache.beam.sdk.metrics.MetricName.named(ReadCorpus.class, "corpus_lines_read");
+    java.util.List<Long> seen = new java.util.ArrayList<>();
+    try (java.io.Closeable scope =
+        org.apache.beam.sdk.metrics.MetricsEnvironment.scopedMetricsContainer(container)) {
+      new ReadCorpus.ReadLinesFn(ReadCorpus.DEFAULT_MAX_LINE_BYTES)
+          .read(
+              "mem",
+              new java.io.ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)),
+              line -> seen.add(container.getCounter(linesRead).getCumulative()));
+    }
+    assertEquals(n, seen.size());
+    // Line i is emitted after the counter was updated for every full block before it.
+    for (int i : new int[] {0, ReadCorpus.COUNTER_LINES - 1, ReadCorpus.COUNTER_LINES,
+        2 * ReadCorpus.COUNTER_LINES + 5, n - 1}) {
+      assertEquals((long) i / ReadCorpus.COUNTER_LINES * ReadCorpus.COUNTER_LINES, seen.get(i),
+          "at line " + i);
+    }
+    assertEquals(n, container.getCounter(linesRead).getCumulative());
+  }
+
+  @Test
   void readsLinesWithIndexesDroppingInvalidUtf8(TestPipeline p) throws IOException {
     Path a = dir.resolve("a.txt");
     Path b = dir.resolve("b.txt");

@@ -78,6 +78,78 @@ class LearnVocabTest {
   }
 
   @Test
+  void countWordsGivesExactCountsWithEarlyFlushesAndCountsTooLongWords(TestPipeline pipeline) {
+    String tooLong = "x".repeat(io.beambert.text.BertTokenizer.MAX_INPUT_CHARS_PER_WORD + 1);
+    String longest = "y".repeat(io.beambert.text.BertTokenizer.MAX_INPUT_CHARS_PER_WORD);
+    List<String> lines = new ArrayList<>();
+    Map<String, Long> expected = new java.util.HashMap<>();
+    for (int i = 0; i < 200; i++) {
+      lines.add("Word" + (i % 7) + " and " + longest + " " + tooLong + ", w" + i);
+      expected.merge("word" + (i % 7), 1L, Long::sum);
+      expected.merge("and", 1L, Long::sum);
+      expected.merge(longest, 1L, Long::sum);
+      expected.merge(",", 1L, Long::sum);
+      expected.merge("w" + i, 1L, Long::sum);
+    }
+    expected.put(io.beambert.vocab.VocabReport.TOO_LONG_WORDS, 200L);
+    for (int flush : new int[] {3, LearnVocab.FLUSH_ENTRIES}) {
+      PCollection<Map<String, Long>> merged =
+          pipeline
+              .apply("Lines" + flush, Create.of(lines).withCoder(StringUtf8Coder.of()))
+              .apply("Count" + flush, LearnVocab.countWords(true).withFlushEntries(flush))
+              .apply("Gather" + flush,
+                  org.apache.beam.sdk.transforms.Combine.globally(new LearnVocab.SumCounts()));
+      PAssert.thatSingleton(merged).isEqualTo(expected);
+    }
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  void tooLongWordsTakeNoPartInLearning(TestPipeline pipeline) {
+    String tooLong = "q".repeat(io.beambert.text.BertTokenizer.MAX_INPUT_CHARS_PER_WORD + 1);
+    List<String> lines = new ArrayList<>(hugLines());
+    lines.add(tooLong + " " + tooLong);
+    PCollection<LearnedVocab> vocab =
+        pipeline
+            .apply(Create.of(lines).withCoder(StringUtf8Coder.of()))
+            .apply(LearnVocab.create().withVocabSize(100).withMinFrequency(1));
+    List<String> expected =
+        WordPieceLearner.create().withVocabSize(100).withMinFrequency(1)
+            .learn(wordCounts(hugLines())).tokens();
+    PAssert.that(tokens(vocab)).containsInAnyOrder(expected);
+    pipeline.run().waitUntilFinish();
+  }
+
+  private static Map<String, Long> wordCounts(List<String> lines) {
+    io.beambert.text.BertTokenizer basic =
+        new io.beambert.text.BertTokenizer(
+            io.beambert.text.Vocab.of(List.of(io.beambert.text.Vocab.UNK)), true);
+    Map<String, Long> counts = new java.util.HashMap<>();
+    for (String line : lines) {
+      basic.basicTokens(line, w -> counts.merge(w, 1L, Long::sum));
+    }
+    return counts;
+  }
+
+  @Test
+  void encodedCountsAddUpWithAndWithoutCompaction() {
+    Map<String, Long> a = Map.of("x", 2L, "y", 1L, "\u00e9t\u00e9", 5L);
+    Map<String, Long> b = Map.of("x", 3L, "z", 7L);
+    Map<String, Long> expected = Map.of("x", 5L, "y", 1L, "z", 7L, "\u00e9t\u00e9", 5L);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        LearnVocab.encodeCounts(a), LearnVocab.encodeCounts(new java.util.TreeMap<>(a)));
+    for (int compactBytes : new int[] {1, LearnVocab.COMPACT_BYTES}) {
+      LearnVocab.SumEncodedCounts fn = new LearnVocab.SumEncodedCounts(compactBytes);
+      List<byte[]> left = fn.addInput(fn.createAccumulator(), LearnVocab.encodeCounts(a));
+      List<byte[]> right = fn.addInput(fn.createAccumulator(), LearnVocab.encodeCounts(b));
+      right = fn.addInput(right, LearnVocab.encodeCounts(Map.of()));
+      List<byte[]> merged = fn.mergeAccumulators(List.of(left, right));
+      assertEquals(compactBytes == 1 ? 1 : 3, merged.size());
+      assertEquals(expected, fn.extractOutput(merged));
+    }
+  }
+
+  @Test
   void emptyInputGivesTheSpecialTokens(TestPipeline pipeline) {
     PCollection<LearnedVocab> vocab =
         pipeline

@@ -52,6 +52,26 @@ class TokenizerJsonTest {
   }
 
   @Test
+  void finalSigmaIsTheDocumentedDifferenceFromTheReference(@TempDir Path dir) throws Exception {
+    List<String> vocab = new ArrayList<>(WordPieceLearner.SPECIAL_TOKENS);
+    vocab.addAll(List.of("ο", "##δ", "##υ", "##σ", "##ε", "##ς"));
+    Path file = dir.resolve("tokenizer.json");
+    Files.writeString(file, TokenizerJson.of(vocab, true), StandardCharsets.UTF_8);
+    String word = "ΟΔΥΣΣΕΥΣ";
+    List<String> head = List.of("ο", "##δ", "##υ", "##σ", "##σ", "##ε", "##υ");
+    List<String> reference = new ArrayList<>(head);
+    reference.add("##ς");
+    assertEquals(
+        reference,
+        new io.beambert.text.BertTokenizer(io.beambert.text.Vocab.of(vocab), true).tokenize(word));
+    List<String> huggingFace = new ArrayList<>(head);
+    huggingFace.add("##σ");
+    try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file)) {
+      assertEquals(huggingFace, Arrays.asList(hf.encode(word, false, false).getTokens()));
+    }
+  }
+
+  @Test
   void addsTheClsSepTemplateWithVocabularyIds(@TempDir Path dir) throws Exception {
     List<String> vocab = new ArrayList<>(WordPieceLearner.SPECIAL_TOKENS);
     vocab.addAll(List.of("a", "b", "##b", "ab"));

@@ -32,6 +32,20 @@ class VocabReportTest {
   }
 
   @Test
+  void countsTooLongWordsAsUnkWordsOfOnePiece() {
+    BertTokenizer t = tokenizer("a", "b", "##b", "ab");
+    String longWord = "a".repeat(BertTokenizer.MAX_INPUT_CHARS_PER_WORD + 1);
+    assertEquals(List.of("[UNK]"), t.tokenize(longWord)); // what the held-out count stands for
+    VocabReport.Stats stats =
+        VocabReport.measure(t, Map.of("ab", 3L, VocabReport.TOO_LONG_WORDS, 2L));
+    assertEquals(new VocabReport.Stats(5, 5, 2), stats);
+    assertEquals(0.4, stats.unkRate(), 1e-12);
+    assertEquals(
+        List.of(),
+        VocabReport.differences(t, tokenizer("a"), Map.of(VocabReport.TOO_LONG_WORDS, 9L), 10, -1));
+  }
+
+  @Test
   void listsTheWordsWhoseSplitDiffersMostInATotalOrder() {
     BertTokenizer learned = tokenizer("a", "b", "c", "##a", "##b", "##c", "abc", "ab");
     BertTokenizer other = tokenizer("a", "b", "c", "##a", "##b", "##c", "ca");

@@ -91,7 +91,7 @@ class WordPieceLearnerTest {
   @Test
   void wordsLongerThanTheWordPieceLimitDoNotTakePart() {
     Map<String, Long> counts = new HashMap<>();
-    counts.put("x".repeat(WordPieceLearner.MAX_WORD_CHARS + 1), 1000L);
+    counts.put("x".repeat(io.beambert.text.BertTokenizer.MAX_INPUT_CHARS_PER_WORD + 1), 1000L);
     counts.put("ab", 3L);
     LearnedVocab vocab = WordPieceLearner.create().withVocabSize(100).learn(counts);
     assertEquals(
