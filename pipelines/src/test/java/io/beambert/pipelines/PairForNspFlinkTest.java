@@ -11,6 +11,7 @@ import io.beambert.transforms.PackSegments;
 import io.beambert.transforms.PairForNsp;
 import io.beambert.transforms.SplitDocuments;
 import io.beambert.transforms.TokenizeDocuments;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,15 +21,14 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,10 +57,7 @@ class PairForNspFlinkTest {
             .apply(TokenizeDocuments.with(Vocab.load(VOCAB)).withDoLowerCase(true));
     docs.apply(PackSegments.create().withMaxSeqLength(16).withDupeFactor(4).withSeed(3))
         .apply(PairForNsp.withPartnersFrom(docs).withSeed(3))
-        .apply(
-            MapElements.into(TypeDescriptors.strings())
-                .via((SerializableFunction<NspPair, String>) PairForNspFlinkTest::line))
-        .apply(TextIO.write().to(dir.resolve("pairs").toString()));
+        .apply(ParDo.of(new WriteLinesFn(dir.toString())));
     p.run().waitUntilFinish();
     List<String> lines = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
@@ -70,6 +67,37 @@ class PairForNspFlinkTest {
     }
     Collections.sort(lines);
     return lines;
+  }
+
+  /**
+   * Writes each bundle's pairs to its own file (TextIO's sharded write costs more than the
+   * transforms under test on the DirectRunner).
+   */
+  static final class WriteLinesFn extends DoFn<NspPair, Void> {
+    private final String dir;
+    private transient BufferedWriter writer;
+
+    WriteLinesFn(String dir) {
+      this.dir = dir;
+    }
+
+    @StartBundle
+    public void start() throws IOException {
+      writer =
+          Files.newBufferedWriter(
+              Path.of(dir, "pairs-" + UUID.randomUUID() + ".txt"), StandardCharsets.UTF_8);
+    }
+
+    @ProcessElement
+    public void process(@Element NspPair pair) throws IOException {
+      writer.write(line(pair));
+      writer.write('\n');
+    }
+
+    @FinishBundle
+    public void finish() throws IOException {
+      writer.close();
+    }
   }
 
   static String line(NspPair pair) {
