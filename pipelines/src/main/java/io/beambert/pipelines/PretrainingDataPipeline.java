@@ -1,28 +1,26 @@
 package io.beambert.pipelines;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
-import io.beambert.io.Counts;
 import io.beambert.io.OutputDirectory;
 import io.beambert.io.ReadCorpus;
 import io.beambert.io.RunMetadata;
 import io.beambert.io.WriteReferenceShards;
-import io.beambert.io.WriteShards;
-import io.beambert.schemas.CorpusLine;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
-import io.beambert.schemas.TokenizedDocument;
 import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
-import io.beambert.transforms.Mask;
-import io.beambert.transforms.PackSegments;
-import io.beambert.transforms.PairForNsp;
-import io.beambert.transforms.SplitDocuments;
-import io.beambert.transforms.TokenizeDocuments;
-import io.beambert.transforms.Truncate;
+import io.beambert.transforms.distributed.GenerateDistributed;
+import io.beambert.transforms.distributed.ProgressCounters;
+import io.beambert.transforms.distributed.ReadDocuments;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,42 +28,41 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * {@code beambert pretraining-data}: turns a corpus into masked-LM / next-sentence pretraining
  * instances in Avro shards ({@code DIR/part-SSSSS-of-NNNNN.avro}, records {@link
  * PretrainingInstance}) plus {@code DIR/_metadata.json}, written last.
  *
- * <p>Both modes read lines ({@link ReadCorpus}), split documents ({@link SplitDocuments}) and
- * tokenize them ({@link TokenizeDocuments}); then
- *
  * <ul>
+ *   <li>{@code --mode=distributed} (the default) reads documents ({@link ReadDocuments}), groups
+ *       them once into pools of about {@code --nspPoolSize} documents and generates each pool on
+ *       its own worker, writing its instances straight to the pool's shard ({@link
+ *       GenerateDistributed}): the reference's algorithm with per-document random streams and
+ *       random-next partners drawn from the document's pool. Memory per worker is bounded by one
+ *       pool; documents that cannot be processed go to {@code DIR/_dead_letter/}. Deterministic
+ *       for a seed on any runner, not the reference's instances.
  *   <li>{@code --mode=reference} reproduces Google's {@code create_pretraining_data.py} instance
- *       for instance: the corpus is gathered on one worker and generated on the reference's single
- *       random stream ({@link WriteReferenceShards}, which states the memory bound). With {@code
- *       --numShards=1} the shard holds the reference's instances in the reference's order; with N
- *       shards instance k goes to shard k mod N, as the reference spreads over its output files.
- *   <li>{@code --mode=distributed} runs the same algorithm on every worker with per-element random
- *       streams: {@link PackSegments}, {@link PairForNsp}, {@link Truncate}, {@link Mask}, then
- *       {@link WriteShards}. Deterministic for a seed on any runner, not the reference's instances.
+ *       for instance: lines are read ({@link ReadCorpus}), the corpus is gathered on one worker and
+ *       generated on the reference's single random stream ({@link WriteReferenceShards}, which
+ *       states the memory bound). With {@code --numShards=1} the shard holds the reference's
+ *       instances in the reference's order; with N shards instance k goes to shard k mod N, as the
+ *       reference spreads over its output files.
  * </ul>
  *
  * <p>Shards are written under temporary names and renamed when all are complete; a failed run
  * never leaves {@code _metadata.json}. Re-running with the same inputs gives byte-identical shards.
+ * While the job runs in this JVM (DirectRunner, embedded Flink) a {@link ProgressReporter} prints
+ * a progress line on stderr every few seconds, and a summary line at the end.
  *
  * <pre>{@code
  * beambert pretraining-data --input='corpus/*.txt' --vocab=vocab.txt --output=out/ --dupeFactor=5
@@ -154,17 +151,23 @@ public final class PretrainingDataPipeline {
 
     void setNonSpecialReplacements(boolean value);
 
-    @Description("Number of output shards; in reference mode instance k goes to shard k mod numShards, in distributed mode a digest of the instance picks its shard.")
-    @Default.Integer(1)
+    @Description("Number of output shards; 0 (default): one shard in reference mode, one shard per pool of --nspPoolSize documents in distributed mode. In reference mode instance k goes to shard k mod numShards; in distributed mode N > 0 makes exactly N pools (about documents / N each, overriding --nspPoolSize), one shard each.")
+    @Default.Integer(0)
     int getNumShards();
 
     void setNumShards(int value);
 
-    @Description("Generation mode: 'reference' (bit-exact with create_pretraining_data.py; one worker generates) or 'distributed' (per-document random streams; all workers).")
-    @Default.String("reference")
+    @Description("Generation mode: 'distributed' (default; per-document random streams, pools of documents generated on all workers) or 'reference' (bit-exact with create_pretraining_data.py; one worker generates).")
+    @Default.String("distributed")
     String getMode();
 
     void setMode(String value);
+
+    @Description("Distributed mode: documents per pool (default " + GenerateDistributed.DEFAULT_NSP_POOL_SIZE + "); a random-next segment B comes from another document of the same pool. Larger pools come closer to the reference's draw from the whole corpus and cost memory per worker (one pool's texts, tokens and instances at a time); at least 1.")
+    @Default.Integer(GenerateDistributed.DEFAULT_NSP_POOL_SIZE)
+    int getNspPoolSize();
+
+    void setNspPoolSize(int value);
 
     @Description("Replace the shards and _metadata.json of a non-empty output directory.")
     @Default.Boolean(false)
@@ -184,7 +187,8 @@ public final class PretrainingDataPipeline {
           "Turns a corpus (UTF-8, one sentence per line, a blank line between documents) into",
           "masked-LM / next-sentence pretraining instances: DIR/part-SSSSS-of-NNNNN.avro and",
           "DIR/_metadata.json (written last). Reference mode reproduces Google's",
-          "create_pretraining_data.py instance for instance.",
+          "create_pretraining_data.py instance for instance; distributed mode (the default)",
+          "generates pools of documents on all workers.",
           "",
           "  --input=GLOB                  corpus files (required)",
           "  --vocab=FILE                  WordPiece vocabulary, one token per line (required;",
@@ -202,15 +206,22 @@ public final class PretrainingDataPipeline {
           "                                (not in the reference)",
           "  --nonSpecialReplacements=false  random replacements only from non-special entries",
           "                                (not [PAD], [unusedN], ...; not in the reference)",
-          "  --numShards=1                 output shards (reference mode: instance k goes to",
-          "                                shard k mod N, as the reference spreads its outputs)",
-          "  --mode=reference              reference: bit-exact with create_pretraining_data.py,",
-          "                                generated on one worker; distributed: the same",
-          "                                algorithm with per-document random streams, on all",
-          "                                workers (deterministic for a seed, not the reference's",
-          "                                instances; meant for Flink: the DirectRunner's grouping",
-          "                                slows down quadratically with the number of documents)",
-          "  --overwrite=false             replace the shards and _metadata.json in a non-empty DIR",
+          "  --mode=distributed            distributed: the reference's algorithm with",
+          "                                per-document random streams, pools of documents",
+          "                                generated on all workers (deterministic for a seed,",
+          "                                not the reference's instances; unreadable documents go",
+          "                                to DIR/_dead_letter/); reference: bit-exact with",
+          "                                create_pretraining_data.py, generated on one worker",
+          "  --nspPoolSize=" + GenerateDistributed.DEFAULT_NSP_POOL_SIZE
+              + "             distributed: documents per pool; random-next partners come",
+          "                                from the document's pool (larger: closer to the",
+          "                                reference's whole-corpus draw, more memory per worker)",
+          "  --numShards=0                 output shards; 0: one in reference mode, one per pool",
+          "                                in distributed mode; reference mode puts instance k in",
+          "                                shard k mod N; distributed mode makes N pools of about",
+          "                                documents/N (overriding --nspPoolSize), one shard each",
+          "  --overwrite=false             replace the shards, _metadata.json and _dead_letter/",
+          "                                in a non-empty DIR",
           "",
           "Beam options apply too, e.g. --runner=FlinkRunner --flinkMaster=[local] (default: the",
           "DirectRunner).");
@@ -237,9 +248,38 @@ public final class PretrainingDataPipeline {
     OutputDirectory.prepare(options.getOutput(), options.getOverwrite());
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options, plan, start);
-    PipelineResult result = pipeline.run();
-    result.waitUntilFinish();
+    PipelineResult result;
+    ProgressCounters.reset();
+    try (ProgressReporter progress =
+        ProgressReporter.start(
+            ProgressReporter.localCounters(), PROGRESS_INTERVAL, System.err::println)) {
+      result = pipeline.run();
+      result.waitUntilFinish();
+    }
+    System.err.println(summary(options.getOutput(), (System.currentTimeMillis() - start) / 1000.0));
     return result;
+  }
+
+  private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  /** One line from {@code _metadata.json}: instances, shards, output directory, wall time. */
+  static String summary(String outputDir, double seconds) throws IOException {
+    JsonNode meta;
+    try (InputStream in =
+        Channels.newInputStream(
+            FileSystems.open(
+                FileSystems.matchNewResource(outputDir, true)
+                    .resolve("_metadata.json", StandardResolveOptions.RESOLVE_FILE)))) {
+      meta = new ObjectMapper().readTree(in);
+    }
+    return String.format(
+        Locale.ROOT,
+        "pretraining-data: %,d instances in %d shard%s written to %s in %.1f s",
+        meta.get("counts").get("instances").asLong(),
+        meta.get("shards").size(),
+        meta.get("shards").size() == 1 ? "" : "s",
+        outputDir,
+        seconds);
   }
 
   /** Everything checked and loaded before the graph is built. */
@@ -270,8 +310,13 @@ public final class PretrainingDataPipeline {
       throw new IllegalArgumentException(
           "--mode must be 'reference' or 'distributed', got '" + options.getMode() + "'");
     }
-    if (options.getNumShards() < 1) {
-      throw new IllegalArgumentException("--numShards must be at least 1, got " + options.getNumShards());
+    if (options.getNumShards() < 0) {
+      throw new IllegalArgumentException(
+          "--numShards must be at least 0 (0: derived), got " + options.getNumShards());
+    }
+    if (options.getNspPoolSize() < 1) {
+      throw new IllegalArgumentException(
+          "--nspPoolSize must be at least 1, got " + options.getNspPoolSize());
     }
     InstanceOptions instanceOptions;
     try {
@@ -312,75 +357,73 @@ public final class PretrainingDataPipeline {
     String mode = options.getMode().toLowerCase(Locale.ROOT);
     String runKey =
         mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
-    ReadCorpus read = ReadCorpus.from(options.getInput());
-    if (mode.equals(REFERENCE)) {
-      // The reference keeps every line whole; it holds the corpus in memory anyway.
-      read = read.withMaxLineBytes(Utf8Lines.MAX_LINE_BYTES);
+    if (mode.equals(DISTRIBUTED)) {
+      distributed(pipeline, options, plan, described, runKey + "\n" + options.getNspPoolSize());
+      return;
     }
-    PCollection<CorpusLine> lines = pipeline.apply("ReadCorpus", read);
-    PCollection<RunCounts> counts =
-        mode.equals(REFERENCE)
-            ? lines.apply(
-                "GenerateInstances",
-                WriteReferenceShards.to(options.getOutput())
-                    .withOptions(plan.instanceOptions)
-                    .withVocab(plan.vocab)
-                    .withDoLowerCase(options.getDoLowerCase())
-                    .withNumShards(options.getNumShards())
-                    .withRunKey(runKey))
-            : distributed(
-                lines
-                    .apply("SplitDocuments", SplitDocuments.create())
-                    .apply(
-                        "Tokenize",
-                        TokenizeDocuments.with(plan.vocab)
-                            .withDoLowerCase(options.getDoLowerCase())),
-                options,
-                plan,
-                runKey);
-    counts.apply(
-        "CommitOutput",
-        ParDo.of(
-            new CommitFn(
-                options.getOutput(),
-                options.getInput(),
-                options.getNumShards(),
-                runKey,
-                described,
-                plan.vocabSha256,
-                startMillis)));
+    int numShards = referenceShards(options);
+    // The reference keeps every line whole; it holds the corpus in memory anyway.
+    ReadCorpus read = ReadCorpus.from(options.getInput()).withMaxLineBytes(Utf8Lines.MAX_LINE_BYTES);
+    pipeline
+        .apply("ReadCorpus", read)
+        .apply(
+            "GenerateInstances",
+            WriteReferenceShards.to(options.getOutput())
+                .withOptions(plan.instanceOptions)
+                .withVocab(plan.vocab)
+                .withDoLowerCase(options.getDoLowerCase())
+                .withNumShards(numShards)
+                .withRunKey(runKey))
+        .apply(
+            "CommitOutput",
+            ParDo.of(
+                new CommitFn(
+                    options.getOutput(),
+                    options.getInput(),
+                    numShards,
+                    runKey,
+                    described,
+                    plan.vocabSha256,
+                    startMillis)));
   }
 
-  /** Distributed mode: the composable transforms, then deterministic shards. */
-  private static PCollection<RunCounts> distributed(
-      PCollection<TokenizedDocument> docs, Options options, Plan plan, String runKey) {
-    InstanceOptions o = plan.instanceOptions;
-    PCollection<RunCounts> written =
-        docs.apply(
-                "PackSegments",
-                PackSegments.create()
-                    .withMaxSeqLength(o.maxSeqLength())
-                    .withShortSeqProb(o.shortSeqProb())
-                    .withDupeFactor(o.dupeFactor())
-                    .withSeed(o.randomSeed()))
-            .apply("PairForNsp", PairForNsp.withPartnersFrom(docs).withSeed(o.randomSeed()))
-            .apply("Truncate", Truncate.create().withMaxSeqLength(o.maxSeqLength()).withSeed(o.randomSeed()))
-            .apply("Mask", Mask.with(plan.instanceVocab).withOptions(o))
-            .apply(
-                "WriteShards",
-                WriteShards.to(options.getOutput())
-                    .withNumShards(options.getNumShards())
-                    .withRunKey(runKey));
-    PCollection<RunCounts> corpus =
-        docs.apply(
-                "CountDocuments",
-                MapElements.into(TypeDescriptor.of(RunCounts.class)).via(Counts::ofDocument))
-            .setCoder(AvroCoder.of(RunCounts.class));
-    return PCollectionList.of(written)
-        .and(corpus)
-        .apply("AllCounts", Flatten.pCollections())
-        .apply("Total", Combine.globally(new Counts.SumFn()))
-        .setCoder(AvroCoder.of(RunCounts.class));
+  /** Reference mode's shard count: {@code --numShards}, 1 when 0. */
+  static int referenceShards(Options options) {
+    return options.getNumShards() == 0 ? 1 : options.getNumShards();
+  }
+
+  /**
+   * Distributed mode: documents, pools, shards, dead letters and {@code _metadata.json} (which
+   * {@link GenerateDistributed} writes last).
+   */
+  private static void distributed(
+      Pipeline pipeline, Options options, Plan plan, Map<String, Object> described, String runKey) {
+    List<String> vocabLines = new ArrayList<>(plan.vocab.size());
+    for (int i = 0; i < plan.vocab.size(); i++) {
+      vocabLines.add(plan.vocab.tokenAt(i));
+    }
+    String optionsJson;
+    try {
+      optionsJson = new ObjectMapper().writeValueAsString(described);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("options of plain values always serialize", e);
+    }
+    pipeline
+        .apply("ReadDocuments", ReadDocuments.from(options.getInput()))
+        .apply(
+            "GenerateDistributed",
+            GenerateDistributed.to(options.getOutput(), vocabLines)
+                .withOptions(plan.instanceOptions)
+                .withLowerCase(options.getDoLowerCase())
+                .withNspPoolSize(options.getNspPoolSize())
+                .withNumShards(options.getNumShards())
+                .withRunDescription(optionsJson, plan.vocabSha256, runKey)
+                .withNoDocumentsError(noDocuments(options.getInput())));
+  }
+
+  static String noDocuments(String input) {
+    return "the corpus --input=" + input + " has no non-empty document (every line is blank or"
+        + " tokenizes to nothing); nothing was written";
   }
 
   /** Every option of the run, by name, for {@code _metadata.json}. */
@@ -401,6 +444,7 @@ public final class PretrainingDataPipeline {
     m.put("perWordMaskDecision", o.getPerWordMaskDecision());
     m.put("nonSpecialReplacements", o.getNonSpecialReplacements());
     m.put("numShards", o.getNumShards());
+    m.put("nspPoolSize", o.getNspPoolSize());
     m.put("overwrite", o.getOverwrite());
     m.put("runner", o.getRunner() == null ? null : o.getRunner().getSimpleName());
     return m;
@@ -439,9 +483,7 @@ public final class PretrainingDataPipeline {
     @ProcessElement
     public void process(@Element RunCounts counts) throws IOException {
       if (counts.getDocuments() == 0) {
-        throw new IllegalArgumentException(
-            "the corpus --input=" + input + " has no non-empty document (every line is blank or"
-                + " tokenizes to nothing); nothing was written");
+        throw new IllegalArgumentException(noDocuments(input));
       }
       OutputDirectory.commit(outputDir, numShards, runKey);
       long[] perShard = new long[numShards];

@@ -2,6 +2,7 @@ package io.beambert.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,11 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Distributed mode: deterministic shards, the same on every run and runner, sane statistics. */
+/**
+ * Distributed mode (ReadDocuments + GenerateDistributed): byte-identical shards on rerun, the same
+ * instances on the DirectRunner and embedded Flink, sane statistics.
+ */
 class DistributedModeTest {
 
   private static final Path VOCAB = GoldenFiles.path("golden/vocab-bert-base-uncased.txt");
@@ -36,8 +41,16 @@ class DistributedModeTest {
     PretrainingDataPipeline.main(args.toArray(new String[0]));
   }
 
+  private static List<String> instances(Path out) throws IOException {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    InspectCommand.run(new String[] {"--input=" + out}, text);
+    List<String> lines = new ArrayList<>(List.of(text.toString(StandardCharsets.UTF_8).split("\n")));
+    Collections.sort(lines);
+    return lines;
+  }
+
   @Test
-  void sameBytesOnRerunAndOnFlink(@TempDir Path dir) throws IOException {
+  void sameBytesOnRerunAndSameInstancesOnFlink(@TempDir Path dir) throws IOException {
     Path a = dir.resolve("direct-1");
     Path b = dir.resolve("direct-2");
     Path c = dir.resolve("flink");
@@ -45,10 +58,21 @@ class DistributedModeTest {
     run(b);
     run(c, "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
     for (String shard : SHARDS) {
-      byte[] expected = Files.readAllBytes(a.resolve(shard));
-      assertArrayEquals(expected, Files.readAllBytes(b.resolve(shard)), shard);
-      assertArrayEquals(expected, Files.readAllBytes(c.resolve(shard)), shard + " on Flink");
+      assertArrayEquals(
+          Files.readAllBytes(a.resolve(shard)), Files.readAllBytes(b.resolve(shard)), shard);
     }
+    List<String> direct = instances(a);
+    assertTrue(direct.size() > 100, "instances: " + direct.size());
+    assertEquals(direct, instances(c));
+  }
+
+  @Test
+  void otherSeedGivesOtherInstances(@TempDir Path dir) throws IOException {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    run(a);
+    run(b, "--randomSeed=7");
+    assertNotEquals(instances(a), instances(b));
   }
 
   @Test
@@ -58,7 +82,15 @@ class DistributedModeTest {
     InspectCommand.run(new String[] {"--input=" + out}, text);
     List<JsonNode> instances = GoldenFiles.jsonLines(text.toString(StandardCharsets.UTF_8));
     JsonNode meta = new ObjectMapper().readTree(out.resolve("_metadata.json").toFile());
-    assertEquals(instances.size(), meta.get("counts").get("instances").asInt());
+    JsonNode counts = meta.get("counts");
+    assertEquals(instances.size(), counts.get("instances").asInt());
+    assertEquals(
+        counts.get("documents_read").asLong(),
+        counts.get("documents_used").asLong()
+            + counts.get("documents_empty").asLong()
+            + counts.get("documents_dead_lettered").asLong());
+    assertTrue(counts.get("documents_used").asLong() > 0);
+    assertEquals(3, meta.get("shards").size());
     long sum = 0;
     for (JsonNode s : meta.get("shards")) {
       sum += s.get("instances").asLong();

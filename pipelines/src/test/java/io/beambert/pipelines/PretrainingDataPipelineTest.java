@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.cli.BeamBert;
 import io.beambert.io.RunMetadata;
+import io.beambert.transforms.distributed.GenerateDistributed;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -107,7 +108,8 @@ class PretrainingDataPipelineTest {
   @Test
   void rejectsUnknownModeAndShardCount(@TempDir Path out) {
     assertFails(runOn(SAMPLE, out, "--mode=fast"), "--mode", "fast");
-    assertFails(runOn(SAMPLE, out, "--numShards=0"), "numShards", "0");
+    assertFails(runOn(SAMPLE, out, "--numShards=-1"), "numShards", "-1");
+    assertFails(runOn(SAMPLE, out, "--nspPoolSize=0"), "nspPoolSize", "0");
   }
 
   @Test
@@ -182,16 +184,10 @@ class PretrainingDataPipelineTest {
 
   @Test
   void metadataDescribesTheRun(@TempDir Path out) throws IOException {
-    Result r = runOn(SAMPLE, out, "--dupeFactor=5");
+    Result r = runOn(SAMPLE, out, "--dupeFactor=5", "--mode=reference");
     assertEquals(0, r.status(), r.err());
     JsonNode meta = new ObjectMapper().readTree(out.resolve("_metadata.json").toFile());
-    for (String option :
-        List.of("input", "vocab", "output", "mode", "maxSeqLength", "maxPredictionsPerSeq",
-            "maskedLmProb", "dupeFactor", "shortSeqProb", "randomSeed", "doLowerCase",
-            "doWholeWordMask", "perWordMaskDecision", "nonSpecialReplacements", "numShards",
-            "overwrite", "runner")) {
-      assertTrue(meta.get("options").has(option), option);
-    }
+    assertHasEveryOption(meta);
     assertEquals(5, meta.get("options").get("dupeFactor").asInt());
     assertEquals(RunMetadata.sha256(VOCAB), meta.get("vocab_sha256").asText());
     assertEquals("PretrainingInstance", meta.get("schema").get("name").asText());
@@ -205,12 +201,78 @@ class PretrainingDataPipelineTest {
     assertTrue(meta.get("wall_time_seconds").asDouble() >= 0);
   }
 
+  private static void assertHasEveryOption(JsonNode meta) {
+    for (String option :
+        List.of("input", "vocab", "output", "mode", "maxSeqLength", "maxPredictionsPerSeq",
+            "maskedLmProb", "dupeFactor", "shortSeqProb", "randomSeed", "doLowerCase",
+            "doWholeWordMask", "perWordMaskDecision", "nonSpecialReplacements", "numShards",
+            "nspPoolSize", "overwrite", "runner")) {
+      assertTrue(meta.get("options").has(option), option);
+    }
+  }
+
+  @Test
+  void distributedIsTheDefaultAndAccountsForEveryDocument(@TempDir Path dir) throws IOException {
+    Path corpus = dir.resolve("corpus.txt");
+    // Three documents with text, one that tokenizes to nothing, one with a sentence too long.
+    String tooLong = "x".repeat(GenerateDistributed.DEFAULT_MAX_SENTENCE_BYTES + 1);
+    Files.writeString(
+        corpus,
+        "First one. Still first.\nAnd more.\n\nSecond document.\n\n\u0007\u0001\n\n"
+            + tooLong + "\n\nThird, last document.\n",
+        StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    PrintStream saved = System.err;
+    Result r;
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      r = runOn(corpus, out, "--dupeFactor=2", "--nspPoolSize=2");
+    } finally {
+      System.setErr(saved);
+    }
+    assertEquals(0, r.status(), r.err());
+    String progress = stderr.toString(StandardCharsets.UTF_8);
+    assertTrue(progress.contains("progress: documents 5, instances "), progress);
+    assertTrue(progress.contains("instances in 3 shards written to " + out), progress);
+    JsonNode meta = new ObjectMapper().readTree(out.resolve("_metadata.json").toFile());
+    assertHasEveryOption(meta);
+    assertEquals("distributed", meta.get("options").get("mode").asText());
+    assertEquals(2, meta.get("options").get("nspPoolSize").asInt());
+    JsonNode counts = meta.get("counts");
+    assertEquals(5, counts.get("documents_read").asInt());
+    assertEquals(3, counts.get("documents_used").asInt());
+    assertEquals(1, counts.get("documents_empty").asInt());
+    assertEquals(1, counts.get("documents_dead_lettered").asInt());
+    assertEquals(3, meta.get("shards").size()); // ceil(5 / 2) pools
+    List<JsonNode> instances = inspect(out);
+    assertWellFormed(instances, 128);
+    assertEquals(instances.size(), counts.get("instances").asInt());
+    assertTrue(names(out).contains("_dead_letter"), names(out).toString());
+    assertEquals(1, names(out.resolve("_dead_letter")).size(), names(out.resolve("_dead_letter")).toString());
+    // The dead letter keeps the document; another run refuses the directory, overwriting clears it.
+    assertFails(runOn(SAMPLE, out, "--dupeFactor=1"), "not empty");
+    assertEquals(0, runOn(SAMPLE, out, "--dupeFactor=1", "--overwrite=true").status());
+    assertEquals(List.of(), names(out.resolve("_dead_letter")));
+    assertTrue(names(out).contains("part-00000-of-00001.avro"), names(out).toString());
+  }
+
+  @Test
+  void deadLettersAloneMakeTheDirectoryNonEmpty(@TempDir Path dir) throws IOException {
+    Path out = dir.resolve("out");
+    Files.createDirectories(out.resolve("_dead_letter"));
+    Files.writeString(out.resolve("_dead_letter").resolve("part-00000-of-00001.jsonl"), "{}\n");
+    assertFails(runOn(SAMPLE, out, "--dupeFactor=1"), "not empty", "--overwrite=true");
+    assertEquals(0, runOn(SAMPLE, out, "--dupeFactor=1", "--overwrite=true").status());
+    assertEquals(List.of(), names(out.resolve("_dead_letter")));
+  }
+
   @Test
   void shardsAreRoundRobinAndByteIdenticalOnRerun(@TempDir Path dir) throws IOException {
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
-    assertEquals(0, runOn(SAMPLE, a, "--dupeFactor=5", "--numShards=3").status());
-    assertEquals(0, runOn(SAMPLE, b, "--dupeFactor=5", "--numShards=3").status());
+    assertEquals(0, runOn(SAMPLE, a, "--dupeFactor=5", "--numShards=3", "--mode=reference").status());
+    assertEquals(0, runOn(SAMPLE, b, "--dupeFactor=5", "--numShards=3", "--mode=reference").status());
     List<String> shards = List.of(
         "part-00000-of-00003.avro", "part-00001-of-00003.avro", "part-00002-of-00003.avro");
     for (String shard : shards) {

@@ -19,7 +19,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * <p>{@link #prepare} refuses a directory that holds anything besides leftovers of a failed run
  * (temporary shards), unless overwriting was asked for; then it removes the files this project
  * writes ({@code _metadata.json} first, so the directory never looks complete while it is being
- * replaced) and leaves any other file alone. {@link #commit} renames the temporary shards to their
+ * replaced; shards; dead letters under {@code _dead_letter/}) and leaves any other file alone. {@link #commit} renames the temporary shards to their
  * final names and {@link #writeMetadata} writes {@code _metadata.json}, the last file of a complete
  * run. Works on any Beam file system.
  */
@@ -48,10 +48,18 @@ public final class OutputDirectory {
         metadata = entry;
       } else if (name != null && ShardNames.isOwnFile(name)) {
         ours.add(entry);
+      } else if (name != null && name.equals(ShardNames.DEAD_LETTER_DIR)) {
+        continue; // a file system that lists folders; its files are listed below
       } else {
         foreign.add(entry);
       }
     }
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    List<ResourceId> deadLetters =
+        list(
+            dir.resolve(ShardNames.DEAD_LETTER_DIR, StandardResolveOptions.RESOLVE_DIRECTORY)
+                .toString());
+    ours.addAll(deadLetters);
     boolean nonEmpty = metadata != null || !ours.isEmpty() || !foreign.isEmpty();
     if (nonEmpty && !overwrite) {
       ResourceId example = metadata != null ? metadata : !ours.isEmpty() ? ours.get(0) : foreign.get(0);
@@ -60,7 +68,9 @@ public final class OutputDirectory {
               + outputDir
               + " is not empty (it holds "
               + example.getFilename()
-              + (entries.size() > 1 ? " and " + (entries.size() - 1) + " more" : "")
+              + (entries.size() + deadLetters.size() > 1
+                  ? " and " + (entries.size() + deadLetters.size() - 1) + " more"
+                  : "")
               + "); choose an empty or new directory, or pass --overwrite=true to replace"
               + " the shards and _metadata.json in it");
     }

@@ -16,6 +16,9 @@ public final class ShardNames {
   /** Name of the run description written after every shard, see {@link RunMetadata}. */
   public static final String METADATA = "_metadata.json";
 
+  /** Folder of dead letters (records that could not be processed) inside an output directory. */
+  public static final String DEAD_LETTER_DIR = "_dead_letter";
+
   /** Matches the final name of a shard. */
   public static final Pattern SHARD = Pattern.compile("part-\\d{5,}-of-\\d{5,}\\.avro");
 

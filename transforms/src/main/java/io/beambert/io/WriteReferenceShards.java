@@ -11,6 +11,7 @@ import io.beambert.schemas.TokenizedLine;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.PyStr;
 import io.beambert.text.Vocab;
+import io.beambert.transforms.distributed.ProgressCounters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -270,6 +271,7 @@ public final class WriteReferenceShards
       counts.setSentences(sentences);
       counts.setTokens(tokens);
       documentsCounter.inc(documents.size());
+      ProgressCounters.addDocuments(documents.size());
       if (documents.isEmpty()) {
         out.output(counts);
         return;
@@ -288,6 +290,7 @@ public final class WriteReferenceShards
               randomNext[0] += instance.isRandomNext() ? 1 : 0;
               try {
                 writer.write(InstanceEncoder.toAvro(instance, maxSeqLength, maxPredictions));
+                ProgressCounters.addInstances(1);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }

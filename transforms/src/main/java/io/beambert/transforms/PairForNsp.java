@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -17,17 +18,16 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Completes packed chunks into next-sentence pairs: segment B is the actual continuation, or for a
@@ -44,7 +44,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * documents are hashed into {@code max(1, documents / 256)} buckets by id; each random-next chunk
  * draws a bucket, and then a document of it (sorted by id) up to 10 times until it is not its own
  * document, as the reference retries. Each worker holds one bucket's documents at a time (about
- * 256 to 512 documents). A bucket without documents cannot occur in practice (buckets hold 256 on
+ * 256 to 512 documents) and the random-next chunks that drew it; the grouped values are traversed
+ * once, as Flink requires of large groups. A bucket without documents cannot occur in practice (buckets hold 256 on
  * average); should one, the chunk's own A serves as partner (counter {@code empty_partner_buckets}).
  *
  * <p>Deterministic: the draws of a chunk come from generators seeded with (seed, document id and
@@ -58,6 +59,11 @@ import org.apache.beam.sdk.values.TupleTag;
  * }</pre>
  */
 public final class PairForNsp extends PTransform<PCollection<SegmentChunk>, PCollection<NspPair>> {
+
+  /** Union tags of the grouped items. */
+  static final int CHUNK = 0;
+
+  static final int DOCUMENT = 1;
 
   /** Average number of documents per partner bucket. */
   static final int DOCUMENTS_PER_BUCKET = 256;
@@ -89,25 +95,34 @@ public final class PairForNsp extends PTransform<PCollection<SegmentChunk>, PCol
         partners.apply("CountDocuments", Count.globally()).apply("DocumentCountView", View.asSingleton());
     PCollection<NspPair> actual =
         chunks.apply("ActualNext", ParDo.of(new ActualNextFn())).setCoder(AvroCoder.of(NspPair.class));
-    TupleTag<SegmentChunk> chunkTag = new TupleTag<>();
-    TupleTag<TokenizedDocument> docTag = new TupleTag<>();
-    PCollection<KV<Integer, SegmentChunk>> keyedChunks =
+    // One GroupByKey over chunks and documents tagged by union index, not a CoGroupByKey: its
+    // CoGbkResult is read once per tag, and Flink's grouped iterables of large groups can be
+    // iterated only once.
+    KvCoder<Integer, RawUnionValue> itemCoder =
+        KvCoder.of(
+            VarIntCoder.of(),
+            UnionCoder.of(
+                List.<Coder<?>>of(
+                    AvroCoder.of(SegmentChunk.class), AvroCoder.of(TokenizedDocument.class))));
+    PCollection<KV<Integer, RawUnionValue>> keyedChunks =
         chunks
             .apply(
                 "DrawPartnerBucket",
                 ParDo.of(new DrawBucketFn(seed, documentCount)).withSideInputs(documentCount))
-            .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(SegmentChunk.class)));
-    PCollection<KV<Integer, TokenizedDocument>> keyedDocs =
+            .setCoder(itemCoder);
+    PCollection<KV<Integer, RawUnionValue>> keyedDocs =
         partners
             .apply(
                 "BucketDocuments",
                 ParDo.of(new BucketDocumentFn(documentCount)).withSideInputs(documentCount))
-            .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(TokenizedDocument.class)));
+            .setCoder(itemCoder);
     PCollection<NspPair> random =
-        KeyedPCollectionTuple.of(chunkTag, keyedChunks)
-            .and(docTag, keyedDocs)
-            .apply("GroupPartners", CoGroupByKey.create())
-            .apply("RandomNext", ParDo.of(new RandomNextFn(seed, chunkTag, docTag)))
+        PCollectionList.of(keyedChunks)
+            .and(keyedDocs)
+            .apply("ChunksAndDocuments", Flatten.pCollections())
+            .setCoder(itemCoder)
+            .apply("GroupPartners", GroupByKey.create())
+            .apply("RandomNext", ParDo.of(new RandomNextFn(seed)))
             .setCoder(AvroCoder.of(NspPair.class));
     return PCollectionList.of(actual)
         .and(random)
@@ -159,7 +174,7 @@ public final class PairForNsp extends PTransform<PCollection<SegmentChunk>, PCol
   }
 
   /** Random-next chunks draw the bucket their partner comes from. */
-  static final class DrawBucketFn extends DoFn<SegmentChunk, KV<Integer, SegmentChunk>> {
+  static final class DrawBucketFn extends DoFn<SegmentChunk, KV<Integer, RawUnionValue>> {
     private final long seed;
     private final PCollectionView<Long> documentCount;
 
@@ -178,12 +193,13 @@ public final class PairForNsp extends PTransform<PCollection<SegmentChunk>, PCol
       PythonRandom rng =
           RandomSteps.forChunk(
               seed, c.getDocumentId(), c.getPass(), c.getChunk(), RandomSteps.PARTNER_BUCKET);
-      ctx.output(KV.of(drawBucket(rng, buckets), c));
+      ctx.output(KV.of(drawBucket(rng, buckets), new RawUnionValue(CHUNK, c)));
     }
   }
 
   /** Documents go to the bucket of their id. */
-  static final class BucketDocumentFn extends DoFn<TokenizedDocument, KV<Integer, TokenizedDocument>> {
+  static final class BucketDocumentFn
+      extends DoFn<TokenizedDocument, KV<Integer, RawUnionValue>> {
     private final PCollectionView<Long> documentCount;
 
     BucketDocumentFn(PCollectionView<Long> documentCount) {
@@ -197,23 +213,19 @@ public final class PairForNsp extends PTransform<PCollection<SegmentChunk>, PCol
         return;
       }
       int buckets = numBuckets(ctx.sideInput(documentCount));
-      ctx.output(KV.of(bucketOf(d.getId(), buckets), d));
+      ctx.output(KV.of(bucketOf(d.getId(), buckets), new RawUnionValue(DOCUMENT, d)));
     }
   }
 
   /** Draws partner and start sentence for every random-next chunk of one bucket. */
-  static final class RandomNextFn extends DoFn<KV<Integer, CoGbkResult>, NspPair> {
+  static final class RandomNextFn extends DoFn<KV<Integer, Iterable<RawUnionValue>>, NspPair> {
     private final long seed;
-    private final TupleTag<SegmentChunk> chunkTag;
-    private final TupleTag<TokenizedDocument> docTag;
     private final Counter randomNext = Metrics.counter(PairForNsp.class, "random_next");
     private final Counter ownPartner = Metrics.counter(PairForNsp.class, "own_document_partners");
     private final Counter emptyBuckets = Metrics.counter(PairForNsp.class, "empty_partner_buckets");
 
-    RandomNextFn(long seed, TupleTag<SegmentChunk> chunkTag, TupleTag<TokenizedDocument> docTag) {
+    RandomNextFn(long seed) {
       this.seed = seed;
-      this.chunkTag = chunkTag;
-      this.docTag = docTag;
     }
 
     @ProcessElement
@@ -221,14 +233,21 @@ public final class PairForNsp extends PTransform<PCollection<SegmentChunk>, PCol
       List<String> ids = new ArrayList<>();
       List<int[][]> docs = new ArrayList<>();
       List<TokenizedDocument> sorted = new ArrayList<>();
-      ctx.element().getValue().getAll(docTag).forEach(sorted::add);
+      List<SegmentChunk> chunks = new ArrayList<>();
+      for (RawUnionValue item : ctx.element().getValue()) {
+        if (item.getUnionTag() == CHUNK) {
+          chunks.add((SegmentChunk) item.getValue());
+        } else {
+          sorted.add((TokenizedDocument) item.getValue());
+        }
+      }
       sorted.sort(Comparator.comparing(TokenizedDocument::getId));
       for (TokenizedDocument d : sorted) {
         ids.add(d.getId());
         docs.add(Ids.sentences(d));
       }
       sorted = null;
-      for (SegmentChunk c : ctx.element().getValue().getAll(chunkTag)) {
+      for (SegmentChunk c : chunks) {
         PythonRandom rng =
             RandomSteps.forChunk(seed, c.getDocumentId(), c.getPass(), c.getChunk(), RandomSteps.PAIR);
         int[] a = Ids.unboxed(c.getTokensA());

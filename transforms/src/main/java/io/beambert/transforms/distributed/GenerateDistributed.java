@@ -132,6 +132,7 @@ public final class GenerateDistributed
     String runKey = "";
     String metadataOptionsJson = "{}";
     String vocabSha256 = "";
+    String noDocumentsError;
 
     Config copy() {
       Config c = new Config();
@@ -146,6 +147,7 @@ public final class GenerateDistributed
       c.runKey = runKey;
       c.metadataOptionsJson = metadataOptionsJson;
       c.vocabSha256 = vocabSha256;
+      c.noDocumentsError = noDocumentsError;
       return c;
     }
   }
@@ -232,6 +234,20 @@ public final class GenerateDistributed
     c.metadataOptionsJson = optionsJson;
     c.vocabSha256 = vocabSha256;
     c.runKey = runKey;
+    return new GenerateDistributed(c);
+  }
+
+  /**
+   * Fails the run with {@code IllegalArgumentException(message)} when no document yields
+   * instances (every document empty or dead-lettered, or none read), before any shard is renamed
+   * or {@code _metadata.json} written. Default: such a run succeeds with empty shards.
+   */
+  public GenerateDistributed withNoDocumentsError(String message) {
+    if (message == null || message.isEmpty()) {
+      throw new IllegalArgumentException("message must be non-empty");
+    }
+    Config c = config.copy();
+    c.noDocumentsError = message;
     return new GenerateDistributed(c);
   }
 
@@ -600,8 +616,16 @@ public final class GenerateDistributed
       for (KV<Integer, List<Long>> kv : c.element()) {
         byPool.put(kv.getKey(), kv.getValue());
       }
-      ResourceId dir = FileSystems.matchNewResource(config.outputDir, true);
       long[] totals = new long[COUNT_NAMES.length];
+      for (List<Long> counts : byPool.values()) {
+        for (int k = 0; k < totals.length; k++) {
+          totals[k] += counts.get(k);
+        }
+      }
+      if (config.noDocumentsError != null && totals[1] == 0) {
+        throw new IllegalArgumentException(config.noDocumentsError);
+      }
+      ResourceId dir = FileSystems.matchNewResource(config.outputDir, true);
       List<ResourceId> from = new ArrayList<>();
       List<ResourceId> to = new ArrayList<>();
       long[] perShard = new long[n];
@@ -610,9 +634,6 @@ public final class GenerateDistributed
         if (counts == null) {
           writeEmptyShard(dir, i, n);
         } else {
-          for (int k = 0; k < totals.length; k++) {
-            totals[k] += counts.get(k);
-          }
           perShard[i] = counts.get(0);
         }
         from.add(dir.resolve(tempShardName(i, n), StandardResolveOptions.RESOLVE_FILE));
