@@ -5,11 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
@@ -171,14 +167,6 @@ public final class InstanceShardWriter implements AutoCloseable {
 
   /** The 16-byte Avro sync marker of shard {@code index}: a digest of run key and shard. */
   static byte[] syncMarker(String runKey, int index, int numShards) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(
-          ("beambert-shard\n" + runKey + "\n" + index + "/" + numShards)
-              .getBytes(StandardCharsets.UTF_8));
-      return Arrays.copyOf(sha.digest(), 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return ShardNames.syncMarker("beambert-shard", runKey, index, numShards);
   }
 }

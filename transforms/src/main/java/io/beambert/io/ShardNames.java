@@ -1,5 +1,9 @@
 package io.beambert.io;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -44,6 +48,22 @@ public final class ShardNames {
     return name.equals(METADATA)
         || SHARD.matcher(name).matches()
         || TEMP_SHARD.matcher(name).matches();
+  }
+
+  /**
+   * The 16-byte Avro sync marker of shard {@code index} of {@code numShards}: the first bytes of
+   * SHA-256 over the writer's domain, the run key and the shard. Avro draws a random marker by
+   * default, which would make every rerun's bytes differ; a derived one keeps reruns byte-identical.
+   */
+  public static byte[] syncMarker(String domain, String runKey, int index, int numShards) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(
+          (domain + "\n" + runKey + "\n" + index + "/" + numShards).getBytes(StandardCharsets.UTF_8));
+      return Arrays.copyOf(sha.digest(), 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
   }
 
   private static void checkIndex(int index, int numShards) {

@@ -9,6 +9,7 @@ import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.distributed.AvroInstanceEncoder;
 import io.beambert.instances.distributed.ContentId;
 import io.beambert.instances.distributed.PoolGenerator;
+import io.beambert.io.ShardNames;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
@@ -19,10 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -318,11 +316,11 @@ public final class GenerateDistributed
   }
 
   static String shardName(int index, int count) {
-    return String.format(Locale.ROOT, "part-%05d-of-%05d.avro", index, count);
+    return ShardNames.shard(index, count);
   }
 
   static String tempShardName(int index, int count) {
-    return "." + shardName(index, count) + ".inprogress";
+    return ShardNames.tempShard(index, count);
   }
 
   static String deadLetterName(int index, int count) {
@@ -330,18 +328,10 @@ public final class GenerateDistributed
   }
 
   /** Folder of dead letters inside the output directory. */
-  public static final String DEAD_LETTER_DIR = "_dead_letter";
+  public static final String DEAD_LETTER_DIR = ShardNames.DEAD_LETTER_DIR;
 
   static byte[] syncMarker(String runKey, int index, int count) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(
-          ("beambert-distributed-shard\n" + runKey + "\n" + index + "/" + count)
-              .getBytes(StandardCharsets.UTF_8));
-      return Arrays.copyOf(sha.digest(), 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return ShardNames.syncMarker("beambert-distributed-shard", runKey, index, count);
   }
 
   /** Keys each document by (pool, number of pools). */
