@@ -358,7 +358,8 @@ public final class PretrainingDataPipeline {
     String runKey =
         mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
     if (mode.equals(DISTRIBUTED)) {
-      distributed(pipeline, options, plan, described, runKey + "\n" + options.getNspPoolSize());
+      distributed(
+          pipeline, options, plan, described, runKey + "\n" + options.getNspPoolSize(), startMillis);
       return;
     }
     int numShards = referenceShards(options);
@@ -397,7 +398,12 @@ public final class PretrainingDataPipeline {
    * {@link GenerateDistributed} writes last).
    */
   private static void distributed(
-      Pipeline pipeline, Options options, Plan plan, Map<String, Object> described, String runKey) {
+      Pipeline pipeline,
+      Options options,
+      Plan plan,
+      Map<String, Object> described,
+      String runKey,
+      long startMillis) {
     List<String> vocabLines = new ArrayList<>(plan.vocab.size());
     for (int i = 0; i < plan.vocab.size(); i++) {
       vocabLines.add(plan.vocab.tokenAt(i));
@@ -418,6 +424,7 @@ public final class PretrainingDataPipeline {
                 .withNspPoolSize(options.getNspPoolSize())
                 .withNumShards(options.getNumShards())
                 .withRunDescription(optionsJson, plan.vocabSha256, runKey)
+                .withStartMillis(startMillis)
                 .withNoDocumentsError(noDocuments(options.getInput())));
   }
 

@@ -239,6 +239,7 @@ class PretrainingDataPipelineTest {
     assertHasEveryOption(meta);
     assertEquals("distributed", meta.get("options").get("mode").asText());
     assertEquals(2, meta.get("options").get("nspPoolSize").asInt());
+    assertTrue(meta.get("wall_time_seconds").asDouble() >= 0, meta.toString());
     JsonNode counts = meta.get("counts");
     assertEquals(5, counts.get("documents_read").asInt());
     assertEquals(3, counts.get("documents_used").asInt());

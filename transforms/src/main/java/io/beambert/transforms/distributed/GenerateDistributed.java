@@ -131,6 +131,7 @@ public final class GenerateDistributed
     String metadataOptionsJson = "{}";
     String vocabSha256 = "";
     String noDocumentsError;
+    long startMillis = -1;
 
     Config copy() {
       Config c = new Config();
@@ -146,6 +147,7 @@ public final class GenerateDistributed
       c.metadataOptionsJson = metadataOptionsJson;
       c.vocabSha256 = vocabSha256;
       c.noDocumentsError = noDocumentsError;
+      c.startMillis = startMillis;
       return c;
     }
   }
@@ -232,6 +234,17 @@ public final class GenerateDistributed
     c.metadataOptionsJson = optionsJson;
     c.vocabSha256 = vocabSha256;
     c.runKey = runKey;
+    return new GenerateDistributed(c);
+  }
+
+  /**
+   * When the run started (epoch milliseconds, as {@link System#currentTimeMillis()}), so that
+   * {@code _metadata.json} records {@code wall_time_seconds} up to its writing. Default: not
+   * recorded.
+   */
+  public GenerateDistributed withStartMillis(long startMillis) {
+    Config c = config.copy();
+    c.startMillis = startMillis;
     return new GenerateDistributed(c);
   }
 
@@ -653,6 +666,9 @@ public final class GenerateDistributed
         ObjectNode s = shards.addObject();
         s.put("file", shardName(i, n));
         s.put("instances", perShard[i]);
+      }
+      if (config.startMillis >= 0) {
+        root.put("wall_time_seconds", (System.currentTimeMillis() - config.startMillis) / 1000.0);
       }
       ResourceId temp = dir.resolve(".metadata.json.inprogress", StandardResolveOptions.RESOLVE_FILE);
       try (OutputStream os = Channels.newOutputStream(FileSystems.create(temp, "application/json"))) {
