@@ -1,14 +1,14 @@
 package io.beambert.transforms.distributed;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.distributed.AvroInstanceEncoder;
 import io.beambert.instances.distributed.ContentId;
 import io.beambert.instances.distributed.PoolGenerator;
+import io.beambert.io.OutputDirectory;
+import io.beambert.io.RunMetadata;
 import io.beambert.io.ShardNames;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.text.BertTokenizer;
@@ -599,8 +599,7 @@ public final class GenerateDistributed
 
   /** Writes missing empty shards, renames the shards and writes {@code _metadata.json}. */
   static final class CommitFn extends DoFn<List<KV<Integer, List<Long>>>, Map<String, Long>> {
-    private static final ObjectMapper JSON =
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Config config;
     private final PCollectionView<Integer> pools;
     private final PCollectionView<Long> documentsRead;
@@ -655,28 +654,18 @@ public final class GenerateDistributed
       counts.put("instances", totals[0]);
       counts.put("shards", (long) n);
 
-      ObjectNode root = JSON.createObjectNode();
-      root.put("format", "beambert-pretraining-data");
-      root.set("options", JSON.readTree(config.metadataOptionsJson));
-      root.put("vocab_sha256", config.vocabSha256);
-      root.set("schema", JSON.readTree(PretrainingInstance.getClassSchema().toString()));
-      root.set("counts", JSON.valueToTree(counts));
-      ArrayNode shards = root.putArray("shards");
-      for (int i = 0; i < n; i++) {
-        ObjectNode s = shards.addObject();
-        s.put("file", shardName(i, n));
-        s.put("instances", perShard[i]);
-      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> options = JSON.readValue(config.metadataOptionsJson, LinkedHashMap.class);
+      RunMetadata metadata =
+          RunMetadata.withOptions(options)
+              .vocabSha256(config.vocabSha256)
+              .schema(PretrainingInstance.getClassSchema())
+              .counts(counts)
+              .shards(perShard);
       if (config.startMillis >= 0) {
-        root.put("wall_time_seconds", (System.currentTimeMillis() - config.startMillis) / 1000.0);
+        metadata.wallTimeSeconds((System.currentTimeMillis() - config.startMillis) / 1000.0);
       }
-      ResourceId temp = dir.resolve(".metadata.json.inprogress", StandardResolveOptions.RESOLVE_FILE);
-      try (OutputStream os = Channels.newOutputStream(FileSystems.create(temp, "application/json"))) {
-        os.write((JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      FileSystems.rename(
-          List.of(temp),
-          List.of(dir.resolve("_metadata.json", StandardResolveOptions.RESOLVE_FILE)));
+      OutputDirectory.writeMetadata(config.outputDir, metadata.toJson());
       c.output(counts);
     }
 
