@@ -30,9 +30,14 @@ public final class InstanceMaker {
 
   /** Creates a maker for these options and vocabulary. */
   public InstanceMaker(InstanceOptions options, InstanceVocab vocab) {
+    this(options, new MaskedLm(options, vocab));
+  }
+
+  /** Creates a maker that masks with {@code masker} (for example a lazily shuffling one). */
+  public InstanceMaker(InstanceOptions options, MaskedLm masker) {
     this.maxNumTokens = options.maxNumTokens();
     this.shortSeqProb = options.shortSeqProb();
-    this.masker = new MaskedLm(options, vocab);
+    this.masker = masker;
   }
 
   /** The masker this maker applies. */

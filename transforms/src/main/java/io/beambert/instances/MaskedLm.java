@@ -34,14 +34,29 @@ public final class MaskedLm {
   private final boolean perWordDecision;
   private final InstanceVocab vocab;
   private final int[] replacements;
+  private final boolean lazyShuffle;
 
   /**
-   * Creates a masker for these options and vocabulary.
+   * Creates a masker for these options and vocabulary that draws exactly as the reference does.
    *
    * @throws IllegalArgumentException when non-special replacements are requested but the
    *     vocabulary has no non-special entry
    */
   public MaskedLm(InstanceOptions options, InstanceVocab vocab) {
+    this(options, vocab, false);
+  }
+
+  /**
+   * Creates a masker; with {@code lazyShuffle} M1 shuffles the candidate groups lazily, front to
+   * back ({@code j = randint(i, groups - 1)} for position {@code i}, drawn only when the loop
+   * reaches {@code i}), and stops drawing once the budget is reached. Each prefix of that order is
+   * a uniformly random ordered selection, exactly as a prefix of the reference's full shuffle is,
+   * so the masked positions have the reference's distribution, but the draws (and so the output
+   * for a given seed) differ: it is for the distributed mode, where a sequence of 128 tokens needs
+   * about 20 draws for M1 instead of 127.
+   */
+  public MaskedLm(InstanceOptions options, InstanceVocab vocab, boolean lazyShuffle) {
+    this.lazyShuffle = lazyShuffle;
     this.maxPredictionsPerSeq = options.maxPredictionsPerSeq();
     this.maskedLmProb = options.maskedLmProb();
     this.wholeWord = options.doWholeWordMask();
@@ -95,16 +110,22 @@ public final class MaskedLm {
     for (int g = 0; g < groups; g++) {
       order[g] = g;
     }
-    rng.shuffle(order); // M1
+    if (!lazyShuffle) {
+      rng.shuffle(order); // M1
+    }
 
     int budget = numToPredict(n, maskedLmProb, maxPredictionsPerSeq);
     int[] original = tokens.clone();
     long[] picked = new long[Math.min(budget, memberCount)];
     int count = 0;
-    for (int g : order) {
-      if (count >= budget) {
-        break;
+    for (int i = 0; i < groups && count < budget; i++) {
+      if (lazyShuffle) { // M1, one step of a front-to-back Fisher-Yates shuffle
+        int j = rng.randint(i, groups - 1);
+        int g = order[j];
+        order[j] = order[i];
+        order[i] = g;
       }
+      int g = order[i];
       int from = groupStart[g];
       int to = groupStart[g + 1];
       if (count + (to - from) > budget) {

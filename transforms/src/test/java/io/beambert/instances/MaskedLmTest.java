@@ -253,4 +253,53 @@ class MaskedLmTest {
     assertEquals(0.8, masked / (double) total, 0.015);
     assertEquals(0.1 + 0.1 / 16, kept / (double) total, 0.012);
   }
+
+  @Test
+  void lazyShuffleSelectsLikeTheFullShuffleButWithFewerDraws() {
+    // [CLS] a ##x b ##y c d [SEP] a b [SEP]: whole-word groups {1,2}, {3,4}, {5}, {6}, {8}, {9};
+    // budget round(11 * 0.3) = 3, so a pair group can be skipped late in the order.
+    for (boolean wholeWord : new boolean[] {false, true}) {
+      InstanceOptions options =
+          InstanceOptions.builder().maskedLmProb(0.3).doWholeWordMask(wholeWord).build();
+      MaskedLm full = new MaskedLm(options, TinyVocab.vocab());
+      MaskedLm lazy = new MaskedLm(options, TinyVocab.vocab(), true);
+      SegmentPair pair = SegmentPair.of(new int[] {A, X, B, Y, C, D}, new int[] {A, B}, false);
+      java.util.Map<String, int[]> counts = new java.util.TreeMap<>();
+      int trials = 20_000;
+      long fullDraws = 0;
+      long lazyDraws = 0;
+      for (int seed = 0; seed < trials; seed++) {
+        RecordingRandom a = new RecordingRandom(seed);
+        RecordingRandom b = new RecordingRandom(seed);
+        counts.computeIfAbsent(
+                java.util.Arrays.toString(full.mask(pair, a).maskedPositions()), k -> new int[2])[0]++;
+        counts.computeIfAbsent(
+                java.util.Arrays.toString(lazy.mask(pair, b).maskedPositions()), k -> new int[2])[1]++;
+        fullDraws += draws(a.calls);
+        lazyDraws += draws(b.calls);
+      }
+      assertTrue(counts.size() > 10, "selections seen: " + counts.keySet());
+      for (java.util.Map.Entry<String, int[]> e : counts.entrySet()) {
+        // Two binomial counts of the same p: their difference has sd sqrt(2 n p (1 - p)).
+        double p = (e.getValue()[0] + e.getValue()[1]) / (2.0 * trials);
+        double sd = Math.sqrt(2 * trials * p * (1 - p));
+        assertTrue(
+            Math.abs(e.getValue()[0] - e.getValue()[1]) < 5 * sd + 1,
+            "wholeWord=" + wholeWord + " selection " + e.getKey() + ": full " + e.getValue()[0]
+                + ", lazy " + e.getValue()[1]);
+      }
+      assertTrue(lazyDraws < fullDraws, "draws: lazy " + lazyDraws + ", full " + fullDraws);
+    }
+  }
+
+  /** Elementary draws of recorded calls: a shuffle of n makes n - 1, any other call one. */
+  private static long draws(List<String> calls) {
+    long n = 0;
+    for (String call : calls) {
+      n += call.startsWith("shuffle(")
+          ? Integer.parseInt(call.substring(8, call.length() - 1)) - 1
+          : 1;
+    }
+    return n;
+  }
 }

@@ -4,6 +4,7 @@ import io.beambert.instances.InstanceMaker;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceStore;
 import io.beambert.instances.InstanceVocab;
+import io.beambert.instances.MaskedLm;
 import io.beambert.instances.NextSentencePairer;
 import io.beambert.instances.PartnerDocuments;
 import io.beambert.instances.TrainingInstance;
@@ -21,7 +22,9 @@ import java.util.function.Consumer;
  * PythonRandom.forKey(randomSeed, id, p, STEP_INSTANCES)}; it drives the reference's own packing,
  * pairing, truncation and masking ({@link InstanceMaker}), with one difference: C3 (the random
  * document) is {@code randint(0, poolSize - 1)} over the pool (sorted by id), with the reference's
- * ten retries to avoid the document itself. A one-document pool therefore behaves as the reference
+ * ten retries to avoid the document itself, and M1 of the masking is the lazy shuffle of {@link
+ * MaskedLm#MaskedLm(InstanceOptions, InstanceVocab, boolean)} (same distribution, fewer draws). A
+ * one-document pool therefore behaves as the reference
  * does on a one-document corpus (the document is its own partner). No draw depends on the order in
  * which documents arrive, on bundling, on worker count or on retries; the pool's content (sorted by
  * id) decides everything.
@@ -54,7 +57,7 @@ public final class PoolGenerator {
   public PoolGenerator(InstanceOptions options, InstanceVocab vocab) {
     this.options = options;
     this.vocab = vocab;
-    this.maker = new InstanceMaker(options, vocab);
+    this.maker = new InstanceMaker(options, new MaskedLm(options, vocab, true));
   }
 
   /** A document whose instances could not be generated. */

@@ -10,6 +10,7 @@ import io.beambert.instances.InstanceEncoder;
 import io.beambert.instances.InstanceMaker;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
+import io.beambert.instances.MaskedLm;
 import io.beambert.instances.NextSentencePairer;
 import io.beambert.instances.ReferenceGenerator;
 import io.beambert.instances.TrainingInstance;
@@ -145,7 +146,7 @@ class PoolGeneratorTest {
     InstanceOptions o = InstanceOptions.builder().dupeFactor(3).build();
     List<TrainingInstance> got = distributed(docs, 1, o, iv);
     // Expected: each pass on its own stream, partners drawn over a one-document corpus.
-    InstanceMaker maker = new InstanceMaker(o, iv);
+    InstanceMaker maker = new InstanceMaker(o, new MaskedLm(o, iv, true));
     List<TrainingInstance> expected = new ArrayList<>();
     List<int[][]> corpus = new ArrayList<>();
     corpus.add(docs.get(0).tokens());
@@ -254,7 +255,7 @@ class PoolGeneratorTest {
     docs.forEach(d -> { ids.add(d.id()); tokens.add(d.tokens()); });
     InstanceOptions o = InstanceOptions.builder().dupeFactor(3).build();
     // Which document made each instance: the same streams and partners, one document at a time.
-    InstanceMaker maker = new InstanceMaker(o, iv);
+    InstanceMaker maker = new InstanceMaker(o, new MaskedLm(o, iv, true));
     Map<TrainingInstance, Integer> owner = new java.util.HashMap<>();
     for (int d = 0; d < tokens.size(); d++) {
       final int current = d;
