@@ -109,7 +109,7 @@ public final class RunDistributed {
     InstanceOptions instanceOptions =
         InstanceOptions.builder().dupeFactor(o.getDupeFactor()).build();
     Pipeline p = Pipeline.create(o);
-    p.apply("ReadDocuments", ReadDocuments.from(o.getInput()))
+    p.apply("ReadDocuments", ReadDocuments.sources(o.getInput()))
         .apply(
             "GenerateDistributed",
             GenerateDistributed.to(o.getOutput(), vocab)
@@ -118,7 +118,8 @@ public final class RunDistributed {
                 .withNumShards(o.getNumShards())
                 .withCodec(o.getCodec())
                 .withRunDescription(
-                    "{\"mode\":\"distributed\"}", "", instanceOptions + " " + o.getNspPoolSize()));
+                    "{\"mode\":\"distributed\"}", "", instanceOptions + " " + o.getNspPoolSize())
+                .fromSources());
     ProgressCounters.reset();
     try (ProgressReporter progress =
         ProgressReporter.start(

@@ -415,7 +415,7 @@ public final class PretrainingDataPipeline {
       throw new IllegalStateException("options of plain values always serialize", e);
     }
     pipeline
-        .apply("ReadDocuments", ReadDocuments.from(options.getInput()))
+        .apply("ReadDocuments", ReadDocuments.sources(options.getInput()))
         .apply(
             "GenerateDistributed",
             GenerateDistributed.to(options.getOutput(), vocabLines)
@@ -425,7 +425,8 @@ public final class PretrainingDataPipeline {
                 .withNumShards(options.getNumShards())
                 .withRunDescription(optionsJson, plan.vocabSha256, runKey)
                 .withStartMillis(startMillis)
-                .withNoDocumentsError(noDocuments(options.getInput())));
+                .withNoDocumentsError(noDocuments(options.getInput()))
+                .fromSources());
   }
 
   static String noDocuments(String input) {

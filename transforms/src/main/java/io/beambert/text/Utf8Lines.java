@@ -125,6 +125,7 @@ public final class Utf8Lines implements Closeable {
   private int pos;
   private int limit;
   private boolean eof;
+  private long bufferStart; // offset in the stream of buf[0]
 
   private byte[] line = new byte[256];
   private int lineLen;
@@ -447,6 +448,15 @@ public final class Utf8Lines implements Closeable {
     return decode(line, 0, lineLen);
   }
 
+  /**
+   * Bytes of the stream consumed so far: after {@link #next()}, the offset just past the returned
+   * line's {@code '\n'} (or the end of the stream), so that the bytes from one call's position to
+   * the next's are exactly the line just returned (with its {@code '\n'}).
+   */
+  public long position() {
+    return bufferStart + pos;
+  }
+
   /** Whether the last piece returned by {@link #nextPiece} ended its line. */
   public boolean pieceEndsLine() {
     return pieceEndsLine;
@@ -489,6 +499,7 @@ public final class Utf8Lines implements Closeable {
     if (eof) {
       return false;
     }
+    bufferStart += limit;
     int n = in.read(buf, 0, buf.length);
     while (n == 0) {
       n = in.read(buf, 0, buf.length);

@@ -89,4 +89,25 @@ class Utf8LinesTest {
         (big + "\n" + big).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     assertEquals(List.of(big, big), read(lines));
   }
+
+  @Test
+  void positionIsTheOffsetPastEachLineAcrossBufferRefills() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      text.append("line ").append(i).append(i % 7 == 0 ? " \u00e9\u20ac" : "").append('\n');
+    }
+    text.append("no newline at the end");
+    byte[] all = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Utf8Lines lines = new Utf8Lines(new ByteArrayInputStream(all));
+    assertEquals(0, lines.position());
+    long start = 0;
+    for (String line = lines.next(); line != null; line = lines.next()) {
+      long end = lines.position();
+      String again =
+          new String(all, (int) start, (int) (end - start), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(line, again.endsWith("\n") ? again.substring(0, again.length() - 1) : again);
+      start = end;
+    }
+    assertEquals(all.length, lines.position());
+  }
 }

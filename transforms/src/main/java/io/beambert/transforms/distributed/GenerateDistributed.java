@@ -53,6 +53,7 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -290,34 +291,72 @@ public final class GenerateDistributed
 
   @Override
   public PCollection<Map<String, Long>> expand(PCollection<KV<String, String>> documents) {
-    PCollection<Long> documentCount = documents.apply("CountDocuments", Count.globally());
-    PCollectionView<Long> documentsRead = documentCount.apply("DocumentsRead", View.asSingleton());
-    int fixed = config.numShards;
-    int poolSize = config.nspPoolSize;
-    PCollectionView<Integer> pools =
-        documentCount
-            .apply(
-                "NumberOfPools",
-                MapElements.into(TypeDescriptors.integers())
-                    .via(n -> numberOfPools(n, fixed, poolSize)))
-            .apply("PoolsView", View.asSingleton());
-    PCollection<KV<Integer, List<Long>>> written =
-        documents
-            .apply("KeyByPool", ParDo.of(new KeyByPoolFn(pools)).withSideInputs(pools))
-            .setCoder(
-                KvCoder.of(
-                    KvCoder.of(VarIntCoder.of(), VarIntCoder.of()),
-                    KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-            .apply("GroupPools", GroupByKey.create())
-            .apply("GenerateAndWritePools", ParDo.of(new PoolFn(config)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(VarLongCoder.of())));
-    return written
-        .apply("CollectPoolCounts", Combine.globally(new CollectFn()))
+    return documents
         .apply(
-            "CommitOutput",
-            ParDo.of(new CommitFn(config, pools, documentsRead))
-                .withSideInputs(pools, documentsRead))
-        .setCoder(MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+            "CarryTexts",
+            MapElements.into(
+                    new TypeDescriptor<KV<String, DocumentSource>>() {})
+                .via(kv -> KV.of(kv.getKey(), DocumentSource.text(kv.getValue()))))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder()))
+        .apply("Generate", fromSources());
+  }
+
+  /**
+   * The same generation over documents given as {@code KV<id, DocumentSource>} ({@link
+   * ReadDocuments#sources}): only the sources go through the shuffle, and each pool reads its
+   * documents' texts again when it is generated, so a runner that groups in memory holds a few
+   * dozen bytes per document instead of the corpus. Same output as this transform over the texts.
+   */
+  public FromSources fromSources() {
+    return new FromSources(config);
+  }
+
+  /** {@link GenerateDistributed#fromSources()}. */
+  public static final class FromSources
+      extends PTransform<PCollection<KV<String, DocumentSource>>, PCollection<Map<String, Long>>> {
+    private final Config config;
+
+    private FromSources(Config config) {
+      this.config = config;
+    }
+
+    @Override
+    public PCollection<Map<String, Long>> expand(
+        PCollection<KV<String, DocumentSource>> documents) {
+      PCollection<Long> documentCount = documents.apply("CountDocuments", Count.globally());
+      PCollectionView<Long> documentsRead =
+          documentCount.apply("DocumentsRead", View.asSingleton());
+      int fixed = config.numShards;
+      int poolSize = config.nspPoolSize;
+      PCollectionView<Integer> pools =
+          documentCount
+              .apply(
+                  "NumberOfPools",
+                  MapElements.into(TypeDescriptors.integers())
+                      .via(n -> numberOfPools(n, fixed, poolSize)))
+              .apply("PoolsView", View.asSingleton());
+      PCollection<KV<Integer, List<Long>>> written =
+          documents
+              .apply(
+                  "KeyByPool",
+                  fixed > 0
+                      ? ParDo.of(new KeyByPoolFn(fixed))
+                      : ParDo.of(new KeyByPoolFn(pools)).withSideInputs(pools))
+              .setCoder(
+                  KvCoder.of(
+                      KvCoder.of(VarIntCoder.of(), VarIntCoder.of()),
+                      KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder())))
+              .apply("GroupPools", GroupByKey.create())
+              .apply("GenerateAndWritePools", ParDo.of(new PoolFn(config)))
+              .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(VarLongCoder.of())));
+      return written
+          .apply("CollectPoolCounts", Combine.globally(new CollectFn()))
+          .apply(
+              "CommitOutput",
+              ParDo.of(new CommitFn(config, pools, documentsRead))
+                  .withSideInputs(pools, documentsRead))
+          .setCoder(MapCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    }
   }
 
   /** {@code numShards} when set, else {@code ceil(documents / poolSize)}, at least 1. */
@@ -349,23 +388,34 @@ public final class GenerateDistributed
 
   /** Keys each document by (pool, number of pools). */
   static final class KeyByPoolFn
-      extends DoFn<KV<String, String>, KV<KV<Integer, Integer>, KV<String, String>>> {
+      extends DoFn<KV<String, DocumentSource>, KV<KV<Integer, Integer>, KV<String, DocumentSource>>> {
     private final PCollectionView<Integer> pools;
+    private final int fixed;
 
+    /** Reads the number of pools from a side input. */
     KeyByPoolFn(PCollectionView<Integer> pools) {
       this.pools = pools;
+      this.fixed = 0;
+    }
+
+    /** A fixed number of pools: no side input, so keying need not wait for the whole input. */
+    KeyByPoolFn(int fixed) {
+      this.pools = null;
+      this.fixed = fixed;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
-      int n = c.sideInput(pools);
+      int n = pools == null ? fixed : c.sideInput(pools);
       c.output(KV.of(KV.of(ContentId.pool(c.element().getKey(), n), n), c.element()));
     }
   }
 
   /** Tokenizes, generates and writes one pool. */
   static final class PoolFn
-      extends DoFn<KV<KV<Integer, Integer>, Iterable<KV<String, String>>>, KV<Integer, List<Long>>> {
+      extends DoFn<
+          KV<KV<Integer, Integer>, Iterable<KV<String, DocumentSource>>>,
+          KV<Integer, List<Long>>> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Config config;
     private final Counter used = Metrics.counter(METRICS, "documents_used");
@@ -393,18 +443,23 @@ public final class GenerateDistributed
 
     @ProcessElement
     public void process(
-        @Element KV<KV<Integer, Integer>, Iterable<KV<String, String>>> element,
+        @Element KV<KV<Integer, Integer>, Iterable<KV<String, DocumentSource>>> element,
         OutputReceiver<KV<Integer, List<Long>>> out)
         throws IOException {
       int pool = element.getKey().getKey();
       int pools = element.getKey().getValue();
-      List<KV<String, String>> docs = new ArrayList<>();
-      element.getValue().forEach(docs::add);
-      docs.sort(
-          (a, b) -> {
-            int c = a.getKey().compareTo(b.getKey());
-            return c != 0 ? c : a.getValue().compareTo(b.getValue());
-          });
+      List<KV<String, DocumentSource>> sources = new ArrayList<>();
+      element.getValue().forEach(sources::add);
+      // Equal ids mean equal contents (the id is a hash of the content), so their order is moot.
+      sources.sort((a, b) -> a.getKey().compareTo(b.getKey()));
+      List<DocumentSource> located = new ArrayList<>(sources.size());
+      sources.forEach(kv -> located.add(kv.getValue()));
+      List<String> read = DocumentSource.readAll(located);
+      List<KV<String, String>> docs = new ArrayList<>(sources.size());
+      for (int i = 0; i < sources.size(); i++) {
+        docs.add(KV.of(sources.get(i).getKey(), read.get(i)));
+      }
+      sources = null;
       poolDocuments.update(docs.size());
 
       List<String> ids = new ArrayList<>(docs.size());

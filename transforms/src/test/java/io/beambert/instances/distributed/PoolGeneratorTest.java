@@ -300,6 +300,26 @@ class PoolGeneratorTest {
     assertEquals(id, ContentId.of(List.of("One sentence.", "Two.")));
     assertNotEquals(id, ContentId.of(List.of("One sentence.Two.")));
     assertEquals(32, id.length());
+    // MurmurHash3 x64 128 of the sentences, each + '\n', as UTF-16LE; checked against Guava's.
+    List<List<String>> cases =
+        List.of(
+            List.of(),
+            List.of("a"),
+            List.of("One sentence.", "Two."),
+            List.of("\u00e9t\u00e9 \ud83d\ude00 x", "seven."),
+            List.of("x".repeat(100)));
+    for (List<String> sentences : cases) {
+      StringBuilder text = new StringBuilder();
+      sentences.forEach(t -> text.append(t).append('\n'));
+      byte[] h =
+          org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing.murmur3_128()
+              .hashBytes(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_16LE))
+              .asBytes();
+      java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      assertEquals(
+          String.format("%016x%016x", le.getLong(), le.getLong()), ContentId.of(sentences),
+          sentences.toString());
+    }
     for (int pools : new int[] {1, 2, 7, 1000}) {
       int p = ContentId.pool(id, pools);
       assertTrue(p >= 0 && p < pools);

@@ -3,6 +3,7 @@ package io.beambert.transforms.distributed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,6 +80,14 @@ class GenerateDistributedTest {
   static PipelineResult run(String input, Path out, GenerateDistributed generate) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(ReadDocuments.from(input)).apply(generate);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  static PipelineResult runSources(String input, GenerateDistributed generate) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(ReadDocuments.sources(input)).apply(generate.fromSources());
     PipelineResult result = p.run();
     result.waitUntilFinish();
     return result;
@@ -217,5 +226,56 @@ class GenerateDistributedTest {
         IllegalArgumentException.class,
         () -> GenerateDistributed.to(tmp.toString(), List.of("[PAD]", "a")));
     assertEquals(Map.of(), Map.of());
+  }
+
+  @Test
+  void sourcesGiveTheSameShardsAsTextsAndCompressedFilesCarryTheirTexts() throws IOException {
+    List<String> docs = corpusDocuments(120, 5);
+    String plain = writeCorpus(tmp.resolve("plain"), docs, 2);
+    // The same documents, one file gzip-compressed (cannot be read from an offset).
+    Path mixed = tmp.resolve("mixed");
+    writeCorpus(mixed, docs, 2);
+    Path gz = mixed.resolve("in-1.txt.gz");
+    try (java.io.OutputStream os =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      os.write(Files.readAllBytes(mixed.resolve("in-1.txt")));
+    }
+    Files.delete(mixed.resolve("in-1.txt"));
+
+    run(plain, tmp.resolve("texts"), generate(tmp.resolve("texts")));
+    runSources(plain, generate(tmp.resolve("sources")));
+    runSources(mixed.resolve("in-*").toString(), generate(tmp.resolve("mixed-out")));
+    List<Path> texts = ShardContents.shards(tmp.resolve("texts"));
+    List<Path> sources = ShardContents.shards(tmp.resolve("sources"));
+    List<Path> mixedShards = ShardContents.shards(tmp.resolve("mixed-out"));
+    assertEquals(3, texts.size()); // ceil(120 / 40)
+    for (int i = 0; i < texts.size(); i++) {
+      assertArrayEquals(Files.readAllBytes(texts.get(i)), Files.readAllBytes(sources.get(i)));
+      assertArrayEquals(Files.readAllBytes(texts.get(i)), Files.readAllBytes(mixedShards.get(i)));
+    }
+  }
+
+  @Test
+  void aFileChangedBeforeItsPoolIsReadFailsNamingIt() throws IOException {
+    Path file = tmp.resolve("doc.txt");
+    Files.writeString(file, "First sentence.\nSecond one.\n\nAnother document.\n");
+    DocumentSource s = DocumentSource.at(file.toString(), 0, 28, "First sentence.\nSecond one.".hashCode());
+    assertEquals("First sentence.\nSecond one.", s.read());
+    Files.writeString(file, "First sentence!\nSecond one.\n\nAnother document.\n");
+    IOException e = assertThrows(IOException.class, s::read);
+    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("changed"),
+        e.getMessage());
+    Files.writeString(file, "Short.");
+    e = assertThrows(IOException.class, s::read);
+    assertTrue(e.getMessage().contains("shorter"), e.getMessage());
+  }
+
+  @Test
+  void aFixedNumberOfShardsKeysWithoutWaitingForTheCount() throws IOException {
+    List<String> docs = corpusDocuments(60, 8);
+    String input = writeCorpus(tmp.resolve("in"), docs, 1);
+    runSources(input, generate(tmp.resolve("fixed")).withNumShards(5));
+    assertEquals(5, ShardContents.shards(tmp.resolve("fixed")).size());
+    assertEquals(60, metadata(tmp.resolve("fixed")).get("counts").get("documents_read").asLong());
   }
 }
