@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics: counters {@code corpus_lines_read}, {@code invalid_utf8_bytes_dropped}, {@code
  * lines_truncated} and {@code bytes_dropped_long_lines}, and distribution {@code
  * line_length_chars} (updated every {@value #COUNTER_LINES} lines and at the end of each file, so
- * they are live during long reads). Progress (lines read so far, the file being read) is logged at INFO every
- * {@value #PROGRESS_SECONDS} seconds per JVM.
+ * they are live during long reads). Progress (lines read so far, the file being read) is logged at
+ * INFO every {@value #PROGRESS_SECONDS} seconds per JVM.
  * Order of the output is not meaningful; sort by (file, line) to restore it.
  *
  * <p>The pattern is matched when the pipeline runs; an empty match yields no lines. Command lines

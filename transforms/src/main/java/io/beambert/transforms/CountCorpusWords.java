@@ -8,8 +8,14 @@ import io.beambert.vocab.VocabReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -17,6 +23,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -36,8 +43,11 @@ import org.apache.beam.sdk.values.TupleTagList;
  * bound on the bytes per line), basic-tokenized as {@link BertTokenizer#basicTokens} does and
  * counted in memory per bundle, without one element per line. Words longer than {@link
  * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points are counted under {@link
- * VocabReport#TOO_LONG_WORDS}, as {@link LearnVocab.CountWords} does. Each file is read by one
- * worker; parallelism comes from having several files.
+ * VocabReport#TOO_LONG_WORDS}, as {@link LearnVocab.CountWords} does. Parallelism comes from
+ * having several files, and from large files: an uncompressed file larger than {@value
+ * #SPLIT_BYTES} bytes (64 MiB) on a file system with efficient seeks is read in ranges of that
+ * size by several workers, each range holding the lines that start in it (cut at line ends, so
+ * every line is read once and whole); other files are read whole by one worker.
  *
  * <p>Deterministic: counts are sums, and the held-out choice depends on a line's content only, so
  * the output does not depend on file order, bundling, parallelism or runner.
@@ -76,24 +86,34 @@ public final class CountCorpusWords
   private final int heldOutPercent;
   private final int maxLineBytes;
   private final int flushEntries;
+  private final long splitBytes;
+
+  /** Size of the ranges large uncompressed files are read in: 64 MiB. */
+  public static final long SPLIT_BYTES = 64L << 20;
+
+  private static final TupleTag<KV<FileIO.ReadableFile, Long>> WHOLE = new TupleTag<>("whole") {};
+  private static final TupleTag<KV<FileIO.ReadableFile, Long>> RANGES =
+      new TupleTag<>("ranges") {};
 
   private CountCorpusWords(
-      boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries) {
+      boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries,
+      long splitBytes) {
     this.doLowerCase = doLowerCase;
     this.heldOutPercent = heldOutPercent;
     this.maxLineBytes = maxLineBytes;
     this.flushEntries = flushEntries;
+    this.splitBytes = splitBytes;
   }
 
   /** Defaults: lower-cased, 1% held out, lines cut at 1 MiB. */
   public static CountCorpusWords create() {
     return new CountCorpusWords(
-        true, 1, ReadCorpus.DEFAULT_MAX_LINE_BYTES, LearnVocab.FLUSH_ENTRIES);
+        true, 1, ReadCorpus.DEFAULT_MAX_LINE_BYTES, LearnVocab.FLUSH_ENTRIES, SPLIT_BYTES);
   }
 
   /** Lower-case and strip accents before counting (BERT's do_lower_case); default true. */
   public CountCorpusWords withDoLowerCase(boolean doLowerCase) {
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries);
+    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
   }
 
   /** Percent of the lines held out ({@link HeldOut}); default 1; 0 to 100. */
@@ -102,7 +122,7 @@ public final class CountCorpusWords
       throw new IllegalArgumentException(
           "withHeldOutPercent: must be in [0, 100], got " + heldOutPercent);
     }
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries);
+    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
   }
 
   /**
@@ -114,12 +134,18 @@ public final class CountCorpusWords
       throw new IllegalArgumentException(
           "withMaxLineBytes: must be in [4, " + Utf8Lines.MAX_LINE_BYTES + "], got " + maxLineBytes);
     }
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries);
+    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
   }
 
   /** Distinct words held per worker before partial counts are emitted early (tests: small). */
   CountCorpusWords withFlushEntries(int flushEntries) {
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries);
+    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
+  }
+
+  /** Size of the ranges large files are read in (tests: small). */
+  CountCorpusWords withSplitBytes(long splitBytes) {
+    return new CountCorpusWords(
+        doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
   }
 
   @Override
@@ -129,11 +155,24 @@ public final class CountCorpusWords
           "CountCorpusWords counts over the whole input: the files must be in the global window,"
               + " got " + files.getWindowingStrategy().getWindowFn());
     }
-    PCollectionTuple partials =
+    KvCoder<FileIO.ReadableFile, Long> pieceCoder = KvCoder.of(files.getCoder(), VarLongCoder.of());
+    PCollectionTuple pieces =
         files.apply(
-            "CountInFiles",
-            ParDo.of(new CountFileWordsFn(doLowerCase, heldOutPercent, maxLineBytes, flushEntries))
-                .withOutputTags(TRAINING_PARTIALS, TupleTagList.of(HELD_OUT_PARTIALS)));
+            "SplitLargeFiles",
+            ParDo.of(new SplitFn(splitBytes)).withOutputTags(WHOLE, TupleTagList.of(RANGES)));
+    // A runner may process what one element outputs in the same bundle, on one worker: the
+    // ranges of a file are redistributed to be read in parallel.
+    PCollection<KV<FileIO.ReadableFile, Long>> ranges =
+        pieces.get(RANGES).setCoder(pieceCoder).apply("SpreadRanges", Reshuffle.viaRandomKey());
+    PCollectionTuple partials =
+        PCollectionList.of(pieces.get(WHOLE).setCoder(pieceCoder))
+            .and(ranges)
+            .apply("Pieces", Flatten.pCollections())
+            .apply(
+                "CountInFiles",
+                ParDo.of(new CountFileWordsFn(
+                        doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes))
+                    .withOutputTags(TRAINING_PARTIALS, TupleTagList.of(HELD_OUT_PARTIALS)));
     PCollection<Map<String, Long>> training =
         partials
             .get(TRAINING_PARTIALS)
@@ -148,25 +187,58 @@ public final class CountCorpusWords
   }
 
   /**
-   * Reads the lines of each file and counts their words in memory, training and held-out lines
-   * apart; emits partial counts (shard, encoded counts) per slice when it holds too many distinct
-   * words and at the end of each bundle.
+   * Passes each file on whole (start {@code -1}) or, when it is uncompressed, cheap to seek in and
+   * larger than the range size, as the start offsets of its ranges.
    */
-  static final class CountFileWordsFn extends DoFn<FileIO.ReadableFile, KV<Integer, byte[]>> {
+  static final class SplitFn extends DoFn<FileIO.ReadableFile, KV<FileIO.ReadableFile, Long>> {
+    private static final long serialVersionUID = 1L;
+
+    private final long splitBytes;
+
+    SplitFn(long splitBytes) {
+      this.splitBytes = splitBytes;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
+      long size = file.getMetadata().sizeBytes();
+      if (file.getCompression() == Compression.UNCOMPRESSED
+          && file.getMetadata().isReadSeekEfficient()
+          && size > splitBytes) {
+        for (long start = 0; start < size; start += splitBytes) {
+          out.get(RANGES).output(KV.of(file, start));
+        }
+      } else {
+        out.get(WHOLE).output(KV.of(file, -1L));
+      }
+    }
+  }
+
+  /**
+   * Reads the lines of each file (or range of a file) and counts their words in memory, training
+   * and held-out lines apart; emits partial counts (shard, encoded counts) per slice when it holds
+   * too many distinct words and at the end of each bundle.
+   */
+  static final class CountFileWordsFn
+      extends DoFn<KV<FileIO.ReadableFile, Long>, KV<Integer, byte[]>> {
     private static final long serialVersionUID = 1L;
 
     private final boolean doLowerCase;
     private final int heldOutPercent;
     private final int maxLineBytes;
     private final int flushEntries;
+    private final long splitBytes;
     private transient WordCounter training;
     private transient WordCounter heldOut;
 
-    CountFileWordsFn(boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries) {
+    CountFileWordsFn(
+        boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries,
+        long splitBytes) {
       this.doLowerCase = doLowerCase;
       this.heldOutPercent = heldOutPercent;
       this.maxLineBytes = maxLineBytes;
       this.flushEntries = flushEntries;
+      this.splitBytes = splitBytes;
     }
 
     @Setup
@@ -182,10 +254,12 @@ public final class CountCorpusWords
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out)
-        throws IOException {
+    public void process(
+        @Element KV<FileIO.ReadableFile, Long> piece, MultiOutputReceiver out) throws IOException {
+      FileIO.ReadableFile file = piece.getKey();
+      long start = piece.getValue();
       String name = file.getMetadata().resourceId().toString();
-      try (InputStream in = Channels.newInputStream(file.open())) {
+      try (InputStream in = open(file, start)) {
         ReadCorpus.readLines(
             name,
             in,
@@ -200,6 +274,25 @@ public final class CountCorpusWords
                     (shard, counts) -> out.get(TRAINING_PARTIALS).output(KV.of(shard, counts)));
               }
             });
+      }
+    }
+
+    /** The whole file ({@code start < 0}), or the lines starting in the range at {@code start}. */
+    private InputStream open(FileIO.ReadableFile file, long start) throws IOException {
+      if (start < 0) {
+        return Channels.newInputStream(file.open());
+      }
+      SeekableByteChannel channel = file.openSeekable();
+      try {
+        channel.position(start);
+        // The last range reads on to the end, should the file have grown since it was listed.
+        long end = start + splitBytes >= file.getMetadata().sizeBytes()
+            ? Long.MAX_VALUE
+            : start + splitBytes;
+        return new LineRangeInputStream(Channels.newInputStream(channel), start, end);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
       }
     }
 

@@ -159,6 +159,40 @@ class CountCorpusWordsTest {
   }
 
   @Test
+  void readsLargeFilesInRangesWithEveryLineOnce(TestPipeline pipeline) throws IOException {
+    Path file = write(1);
+    Path gz = dir.resolve("part-2.txt.gz");
+    try (java.io.OutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(String.join("\n", lines(2)).getBytes(StandardCharsets.UTF_8));
+    }
+    List<String> all = new ArrayList<>(lines(1));
+    all.addAll(lines(2));
+    // Ranges of 97 bytes: shorter than some lines, so some ranges hold no line start.
+    assertTrue(Files.size(file) > 97 * 20);
+    PCollectionTuple counts =
+        pipeline
+            .apply("Files", ReadCorpus.from(dir.resolve("part-*").toString()).files())
+            .apply("Count", CountCorpusWords.create().withHeldOutPercent(PERCENT).withSplitBytes(97));
+    PAssert.thatSingleton(gather("Training", counts.get(CountCorpusWords.TRAINING)))
+        .isEqualTo(count(all, false));
+    PAssert.thatSingleton(gather("HeldOut", counts.get(CountCorpusWords.HELD_OUT)))
+        .isEqualTo(count(all, true));
+    org.apache.beam.sdk.PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    org.apache.beam.sdk.metrics.MetricQueryResults metrics =
+        result.metrics().queryMetrics(org.apache.beam.sdk.metrics.MetricsFilter.builder()
+            .addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.named(
+                ReadCorpus.class, "corpus_lines_read"))
+            .build());
+    long linesRead = 0;
+    for (org.apache.beam.sdk.metrics.MetricResult<Long> c : metrics.getCounters()) {
+      linesRead += c.getAttempted();
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(all.size(), linesRead);
+  }
+
+  @Test
   void rejectsValuesOutOfRange() {
     assertThrows(IllegalArgumentException.class,
         () -> CountCorpusWords.create().withHeldOutPercent(101));
