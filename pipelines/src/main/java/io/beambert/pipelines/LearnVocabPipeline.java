@@ -8,7 +8,7 @@ import io.beambert.cli.UsageException;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import io.beambert.io.ReadCorpus;
-import io.beambert.schemas.CorpusLine;
+import io.beambert.transforms.CountCorpusWords;
 import io.beambert.transforms.LearnVocab;
 import io.beambert.vocab.HeldOut;
 import io.beambert.vocab.LearnedVocab;
@@ -46,18 +46,17 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code beambert vocab}: learns a WordPiece vocabulary from a corpus.
  *
- * <p>Reads UTF-8 lines from the files matching {@code --input} with {@link ReadCorpus} (invalid
- * byte sequences dropped and counted, lines cut at 1 MiB so memory stays bounded), keeps a held-out slice of the lines aside ({@link HeldOut}: a content hash, 1% by
- * default), learns the vocabulary from the rest with {@link LearnVocab}, and writes to {@code
+ * <p>Reads UTF-8 lines from the files matching {@code --input} as {@link ReadCorpus} does (invalid
+ * byte sequences dropped and counted, lines cut at 1 MiB so memory stays bounded), keeps a
+ * held-out slice of the lines aside ({@link HeldOut}: a content hash, 1% by default) and counts
+ * the words of both slices in the same pass over each file ({@link CountCorpusWords}), learns the
+ * vocabulary from the training counts with {@link LearnVocab#fromCounts()}, and writes to {@code
  * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
  * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
  * {@code --compareVocab}; held-out words too long for WordPiece count as {@code [UNK]} words).
@@ -312,20 +311,19 @@ public final class LearnVocabPipeline {
             .withDoLowerCase(options.getDoLowerCase());
     int percent = options.getHeldOutPercent();
 
-    PCollectionTuple split =
+    PCollectionTuple counts =
         pipeline
-            .apply("ReadCorpus", ReadCorpus.from(pattern).withMatchWhenBuilt())
+            .apply("ListFiles", ReadCorpus.from(pattern).withMatchWhenBuilt().files())
             .apply(
-                "SplitHeldOut",
-                ParDo.of(new SplitHeldOutFn(percent))
-                    .withOutputTags(TRAINING, TupleTagList.of(HELD_OUT)));
+                "CountCorpusWords",
+                CountCorpusWords.create()
+                    .withDoLowerCase(options.getDoLowerCase())
+                    .withHeldOutPercent(percent));
     PCollection<LearnedVocab> vocab =
-        split.get(TRAINING).setCoder(StringUtf8Coder.of()).apply("LearnVocab", learn);
+        counts.get(CountCorpusWords.TRAINING).apply("LearnVocab", learn.fromCounts());
     PCollectionView<Map<String, Long>> heldOutWords =
-        split
-            .get(HELD_OUT)
-            .setCoder(StringUtf8Coder.of())
-            .apply("CountHeldOutWords", LearnVocab.countWords(options.getDoLowerCase()))
+        counts
+            .get(CountCorpusWords.HELD_OUT)
             .apply("GatherHeldOutWords", Combine.globally(new LearnVocab.SumCounts()))
             .apply("AsSideInput", View.asSingleton());
     vocab.apply(
@@ -356,26 +354,6 @@ public final class LearnVocabPipeline {
   private static ResourceId outputFile(String dir, String name) {
     return FileSystems.matchNewResource(dir, true)
         .resolve(name, StandardResolveOptions.RESOLVE_FILE);
-  }
-
-  private static final TupleTag<String> TRAINING = new TupleTag<>() {};
-  private static final TupleTag<String> HELD_OUT = new TupleTag<>() {};
-
-  /** Sends the text of each line to the training output or the held-out output ({@link HeldOut}). */
-  static final class SplitHeldOutFn extends DoFn<CorpusLine, String> {
-    private static final long serialVersionUID = 1L;
-
-    private final int percent;
-
-    SplitHeldOutFn(int percent) {
-      this.percent = percent;
-    }
-
-    @ProcessElement
-    public void process(@Element CorpusLine line, MultiOutputReceiver out) {
-      String text = line.getText();
-      out.get(HeldOut.isHeldOut(text, percent) ? HELD_OUT : TRAINING).output(text);
-    }
   }
 
   /** Writes vocab.txt, tokenizer.json and vocab-report.json; outputs the report. */

@@ -47,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * line} index stays that of the whole line, so (file, line) identifies a record uniquely.
  *
  * <p>Metrics: counters {@code corpus_lines_read}, {@code invalid_utf8_bytes_dropped}, {@code
- * lines_truncated} and {@code bytes_dropped_long_lines} (updated every {@value #COUNTER_LINES}
- * lines and at the end of each file, so they are live during long reads); distribution {@code
- * line_length_chars}. Progress (lines read so far, the file being read) is logged at INFO every
- * {@value #PROGRESS_SECONDS} seconds per JVM.
+ * lines_truncated} and {@code bytes_dropped_long_lines}, and distribution {@code
+ * line_length_chars} (updated every {@value #COUNTER_LINES} lines and at the end of each file, so
+ * they are live during long reads). Progress (lines read so far, the file being read) is logged at
+ * INFO every {@value #PROGRESS_SECONDS} seconds per JVM.
  * Order of the output is not meaningful; sort by (file, line) to restore it.
  *
  * <p>The pattern is matched when the pipeline runs; an empty match yields no lines. Command lines
@@ -141,6 +141,37 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
 
   @Override
   public PCollection<CorpusLine> expand(PBegin input) {
+    return openFiles(input)
+        .apply("ReadLines", ParDo.of(new ReadLinesFn(maxLineBytes)))
+        .setCoder(AvroCoder.of(CorpusLine.class));
+  }
+
+  /**
+   * The files this transform would read, matched the same way ({@link #withMatchWhenBuilt} or
+   * not) and opened with {@link FileIO#readMatches}, for steps that consume the lines of a file in
+   * place with {@link #readLines} instead of as one element per line.
+   */
+  public Files files() {
+    return new Files(this);
+  }
+
+  /** The matched files of a {@link ReadCorpus}, opened for reading: see {@link #files()}. */
+  public static final class Files extends PTransform<PBegin, PCollection<FileIO.ReadableFile>> {
+    private static final long serialVersionUID = 1L;
+
+    private final ReadCorpus read;
+
+    private Files(ReadCorpus read) {
+      this.read = read;
+    }
+
+    @Override
+    public PCollection<FileIO.ReadableFile> expand(PBegin input) {
+      return read.openFiles(input);
+    }
+  }
+
+  private PCollection<FileIO.ReadableFile> openFiles(PBegin input) {
     PCollection<MatchResult.Metadata> files;
     if (matchWhenBuilt) {
       files = input.apply("ListFiles", Create.of(matchNow()).withCoder(MetadataCoderV2.of()));
@@ -148,10 +179,7 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
       files = input.apply("MatchFiles", FileIO.match().filepattern(filepattern)
           .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
     }
-    return files
-        .apply("OpenFiles", FileIO.readMatches())
-        .apply("ReadLines", ParDo.of(new ReadLinesFn(maxLineBytes)))
-        .setCoder(AvroCoder.of(CorpusLine.class));
+    return files.apply("OpenFiles", FileIO.readMatches());
   }
 
   /** The files matching the pattern now, in name order (none for an empty match). */
@@ -184,20 +212,103 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
   private static final Logger LOG = LoggerFactory.getLogger(ReadCorpus.class);
   private static final AtomicLong LINES_READ = new AtomicLong();
   private static final AtomicLong NEXT_PROGRESS_NANOS = new AtomicLong(System.nanoTime());
+  private static final Counter LINES_READ_COUNTER =
+      Metrics.counter(ReadCorpus.class, "corpus_lines_read");
+  private static final Counter INVALID_BYTES =
+      Metrics.counter(ReadCorpus.class, "invalid_utf8_bytes_dropped");
+  private static final Counter LINES_TRUNCATED =
+      Metrics.counter(ReadCorpus.class, "lines_truncated");
+  private static final Counter BYTES_TRUNCATED =
+      Metrics.counter(ReadCorpus.class, "bytes_dropped_long_lines");
+  private static final Distribution LINE_LENGTH =
+      Metrics.distribution(ReadCorpus.class, "line_length_chars");
+
+  /** Receives the lines of a file from {@link #readLines}. */
+  @FunctionalInterface
+  public interface LineSink {
+    /** Takes line {@code index} (0-based) of the file, decoded. */
+    void accept(long index, String text);
+  }
+
+  /**
+   * Reads the lines of one file exactly as this transform does (same decoding, line bound,
+   * metrics and progress log), handing each to {@code sink} instead of emitting an element. The
+   * metrics go to the container of the calling step; they are updated every {@value
+   * #COUNTER_LINES} lines and at the end, so their totals are exact.
+   *
+   * @param name the file's name, for the progress log
+   * @param maxLineBytes bytes kept per line, as {@link #withMaxLineBytes}
+   */
+  public static void readLines(String name, InputStream in, int maxLineBytes, LineSink sink)
+      throws IOException {
+    try (Utf8Lines lines = new Utf8Lines(in, maxLineBytes)) {
+      long index = 0;
+      Reported reported = new Reported();
+      for (String text = lines.next(); text != null; text = lines.next()) {
+        reported.length(text.length());
+        sink.accept(index++, text);
+        if (index % COUNTER_LINES == 0) {
+          report(lines, reported, name);
+        }
+      }
+      report(lines, reported, name);
+    }
+  }
+
+  /** Adds what {@code lines} read since the last report to the metrics (totals stay exact). */
+  private static void report(Utf8Lines lines, Reported reported, String name) {
+    LINES_READ_COUNTER.inc(lines.linesRead() - reported.lines);
+    INVALID_BYTES.inc(lines.droppedBytes() - reported.invalidBytes);
+    LINES_TRUNCATED.inc(lines.truncatedLines() - reported.truncatedLines);
+    BYTES_TRUNCATED.inc(lines.truncatedBytes() - reported.truncatedBytes);
+    if (reported.lengths > 0) {
+      LINE_LENGTH.update(
+          reported.lengthSum, reported.lengths, reported.lengthMin, reported.lengthMax);
+    }
+    long total = LINES_READ.addAndGet(lines.linesRead() - reported.lines);
+    reported.lines = lines.linesRead();
+    reported.invalidBytes = lines.droppedBytes();
+    reported.truncatedLines = lines.truncatedLines();
+    reported.truncatedBytes = lines.truncatedBytes();
+    reported.lengths = 0;
+    reported.lengthSum = 0;
+    reported.lengthMin = Long.MAX_VALUE;
+    reported.lengthMax = Long.MIN_VALUE;
+    long now = System.nanoTime();
+    long next = NEXT_PROGRESS_NANOS.get();
+    if (now - next >= 0
+        && NEXT_PROGRESS_NANOS.compareAndSet(next, now + PROGRESS_SECONDS * 1_000_000_000L)) {
+      LOG.info("reading: {} lines read so far, now {}", total, name);
+    }
+  }
+
+  /**
+   * What has been added to the metrics for the file being read, and the line lengths not yet added
+   * (a distribution update per line would cost more than reading the line).
+   */
+  private static final class Reported {
+    long lines;
+    long invalidBytes;
+    long truncatedLines;
+    long truncatedBytes;
+    long lengths;
+    long lengthSum;
+    long lengthMin = Long.MAX_VALUE;
+    long lengthMax = Long.MIN_VALUE;
+
+    void length(long chars) {
+      lengths++;
+      lengthSum += chars;
+      lengthMin = Math.min(lengthMin, chars);
+      lengthMax = Math.max(lengthMax, chars);
+    }
+  }
 
   /** Reads one file into lines with {@link Utf8Lines}. */
   static final class ReadLinesFn extends DoFn<FileIO.ReadableFile, CorpusLine> {
     private static final long serialVersionUID = 1L;
 
     private final int maxLineBytes;
-    private final Counter linesRead = Metrics.counter(ReadCorpus.class, "corpus_lines_read");
-    private final Counter invalidBytes =
-        Metrics.counter(ReadCorpus.class, "invalid_utf8_bytes_dropped");
-    private final Counter linesTruncated = Metrics.counter(ReadCorpus.class, "lines_truncated");
-    private final Counter bytesTruncated =
-        Metrics.counter(ReadCorpus.class, "bytes_dropped_long_lines");
-    private final Distribution lineLength =
-        Metrics.distribution(ReadCorpus.class, "line_length_chars");
 
     ReadLinesFn(int maxLineBytes) {
       this.maxLineBytes = maxLineBytes;
@@ -214,45 +325,13 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
 
     /** Reads the lines of {@code in}, updating the counters as it goes. */
     void read(String name, InputStream in, Consumer<CorpusLine> out) throws IOException {
-      try (Utf8Lines lines = new Utf8Lines(in, maxLineBytes)) {
-        long index = 0;
-        Reported reported = new Reported();
-        for (String text = lines.next(); text != null; text = lines.next()) {
-          lineLength.update(text.length());
-          out.accept(CorpusLine.newBuilder().setFile(name).setLine(index++).setText(text).build());
-          if (index % COUNTER_LINES == 0) {
-            report(lines, reported, name);
-          }
-        }
-        report(lines, reported, name);
-      }
-    }
-
-    /** Adds what {@code lines} read since the last report to the counters (totals stay exact). */
-    private void report(Utf8Lines lines, Reported reported, String name) {
-      linesRead.inc(lines.linesRead() - reported.lines);
-      invalidBytes.inc(lines.droppedBytes() - reported.invalidBytes);
-      linesTruncated.inc(lines.truncatedLines() - reported.truncatedLines);
-      bytesTruncated.inc(lines.truncatedBytes() - reported.truncatedBytes);
-      long total = LINES_READ.addAndGet(lines.linesRead() - reported.lines);
-      reported.lines = lines.linesRead();
-      reported.invalidBytes = lines.droppedBytes();
-      reported.truncatedLines = lines.truncatedLines();
-      reported.truncatedBytes = lines.truncatedBytes();
-      long now = System.nanoTime();
-      long next = NEXT_PROGRESS_NANOS.get();
-      if (now - next >= 0
-          && NEXT_PROGRESS_NANOS.compareAndSet(next, now + PROGRESS_SECONDS * 1_000_000_000L)) {
-        LOG.info("reading: {} lines read so far, now {}", total, name);
-      }
-    }
-
-    /** What has been added to the counters for the file being read. */
-    private static final class Reported {
-      long lines;
-      long invalidBytes;
-      long truncatedLines;
-      long truncatedBytes;
+      readLines(
+          name,
+          in,
+          maxLineBytes,
+          (index, text) ->
+              out.accept(
+                  CorpusLine.newBuilder().setFile(name).setLine(index).setText(text).build()));
     }
   }
 }

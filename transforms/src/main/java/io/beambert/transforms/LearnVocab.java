@@ -1,7 +1,6 @@
 package io.beambert.transforms;
 
 import io.beambert.text.BertTokenizer;
-import io.beambert.text.Vocab;
 import io.beambert.vocab.LearnedVocab;
 import io.beambert.vocab.WordPieceLearner;
 import java.io.ByteArrayInputStream;
@@ -37,6 +36,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.coders.KvCoder;
 import io.beambert.vocab.VocabReport;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.beam.sdk.values.KV;
@@ -123,9 +123,46 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
   public PCollection<LearnedVocab> expand(PCollection<String> lines) {
     return lines
         .apply("CountWords", countWords(doLowerCase))
-        .apply("GatherCounts", Combine.globally(new SumCounts()))
-        .apply("Learn", ParDo.of(new LearnFn(vocabSize, minFrequency, limitAlphabet)))
-        .setCoder(LearnedVocabCoder.of());
+        .apply("Learn", fromCounts());
+  }
+
+  /**
+   * The learning half of this transform, for word counts made elsewhere (e.g. by {@link
+   * CountCorpusWords}): adds up word-count maps (any number, in the global window) and learns the
+   * vocabulary from their sum with this transform's settings; {@link #withDoLowerCase} does not
+   * apply (the counts are already made).
+   *
+   * <pre>{@code
+   * PCollection<LearnedVocab> vocab =
+   *     counts.get(CountCorpusWords.TRAINING).apply(LearnVocab.create().fromCounts());
+   * }</pre>
+   */
+  public FromCounts fromCounts() {
+    return new FromCounts(vocabSize, minFrequency, limitAlphabet);
+  }
+
+  /** Learns a vocabulary from word-count maps: see {@link LearnVocab#fromCounts()}. */
+  public static final class FromCounts
+      extends PTransform<PCollection<Map<String, Long>>, PCollection<LearnedVocab>> {
+    private static final long serialVersionUID = 1L;
+
+    private final int vocabSize;
+    private final long minFrequency;
+    private final int limitAlphabet;
+
+    private FromCounts(int vocabSize, long minFrequency, int limitAlphabet) {
+      this.vocabSize = vocabSize;
+      this.minFrequency = minFrequency;
+      this.limitAlphabet = limitAlphabet;
+    }
+
+    @Override
+    public PCollection<LearnedVocab> expand(PCollection<Map<String, Long>> counts) {
+      return counts
+          .apply("GatherCounts", Combine.globally(new SumCounts()))
+          .apply("Learn", ParDo.of(new LearnFn(vocabSize, minFrequency, limitAlphabet)))
+          .setCoder(LearnedVocabCoder.of());
+    }
   }
 
   /** Basic-tokenizes lines and counts the words: see {@link CountWords}. */
@@ -186,8 +223,24 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
       }
       return lines
           .apply("CountInBundles", ParDo.of(new CountWordsFn(doLowerCase, flushEntries)))
-          .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
-          .apply("SumPerShard", Combine.perKey(new SumEncodedCounts(COMPACT_BYTES)))
+          .setCoder(PARTIAL_COUNTS)
+          .apply("SumPerShard", new SumPerShard());
+    }
+  }
+
+  /** Coder of the partial counts (shard, encoded counts) the counting steps emit. */
+  static final Coder<KV<Integer, byte[]>> PARTIAL_COUNTS =
+      KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of());
+
+  /** Adds up partial counts (shard, encoded counts) into one word-count map per shard. */
+  static final class SumPerShard
+      extends PTransform<PCollection<KV<Integer, byte[]>>, PCollection<Map<String, Long>>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public PCollection<Map<String, Long>> expand(PCollection<KV<Integer, byte[]>> partials) {
+      return partials
+          .apply("Sum", Combine.perKey(new SumEncodedCounts(COMPACT_BYTES)))
           .apply("Maps", Values.create())
           .setCoder(COUNTS);
     }
@@ -207,6 +260,13 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
   private static final AtomicLong WORDS_SEEN = new AtomicLong();
   private static final AtomicLong NEXT_PROGRESS_NANOS = new AtomicLong(Long.MIN_VALUE);
 
+  private static final Counter WORDS_COUNTED = Metrics.counter(LearnVocab.class, "words_counted");
+  private static final Counter TOO_LONG_SKIPPED =
+      Metrics.counter(LearnVocab.class, "words_too_long_skipped");
+
+  /** Lines between two additions to the progress figures while counting. */
+  private static final int PROGRESS_LINES = 4096;
+
   /**
    * Counts the basic tokens of its bundles per shard; emits partial counts keyed by shard, encoded
    * ({@link #encodeCounts}): the DirectRunner copies a key's buffered values each time more arrive
@@ -217,14 +277,7 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
 
     private final boolean doLowerCase;
     private final int flushEntries;
-    private final Counter words = Metrics.counter(LearnVocab.class, "words_counted");
-    private final Counter tooLong = Metrics.counter(LearnVocab.class, "words_too_long_skipped");
-    private transient BertTokenizer tokenizer;
-    private transient Map<String, Long>[] shards;
-    private transient int entries;
-    private transient long wordsPending;
-    private transient long tooLongPending;
-    private transient long linesPending;
+    private transient WordCounter counter;
 
     CountWordsFn(boolean doLowerCase, int flushEntries) {
       this.doLowerCase = doLowerCase;
@@ -233,74 +286,57 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
 
     @Setup
     public void setup() {
-      tokenizer = new BertTokenizer(Vocab.of(List.of(Vocab.UNK)), doLowerCase);
+      counter = newCounter(doLowerCase, flushEntries);
     }
 
     @StartBundle
-    @SuppressWarnings("unchecked")
     public void startBundle() {
-      shards = new Map[SHARDS];
-      entries = 0;
+      counter.clear();
     }
 
     @ProcessElement
     public void process(@Element String line, OutputReceiver<KV<Integer, byte[]>> out) {
-      tokenizer.basicTokens(line, this::add);
-      if (++linesPending % 4096 == 0) {
-        progress(4096, 0);
-      }
-      if (entries >= flushEntries) {
-        flush((shard, counts) -> out.output(KV.of(shard, encodeCounts(counts))));
-      }
+      countLine(counter, line, (shard, counts) -> out.output(KV.of(shard, counts)));
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext c) {
       flush(
+          counter,
           (shard, counts) ->
-              c.output(KV.of(shard, encodeCounts(counts)), GlobalWindow.INSTANCE.maxTimestamp(),
+              c.output(KV.of(shard, counts), GlobalWindow.INSTANCE.maxTimestamp(),
                   GlobalWindow.INSTANCE));
     }
+  }
 
-    private void add(String word) {
-      int n = word.length();
-      if (n > BertTokenizer.MAX_INPUT_CHARS_PER_WORD
-          && (n > 2 * BertTokenizer.MAX_INPUT_CHARS_PER_WORD
-              || word.codePointCount(0, n) > BertTokenizer.MAX_INPUT_CHARS_PER_WORD)) {
-        tooLongPending++;
-        word = VocabReport.TOO_LONG_WORDS;
-      } else {
-        wordsPending++;
-      }
-      int shard = Math.floorMod(word.hashCode(), SHARDS);
-      Map<String, Long> counts = shards[shard];
-      if (counts == null) {
-        counts = new HashMap<>();
-        shards[shard] = counts;
-      }
-      Long old = counts.put(word, 1L);
-      if (old == null) {
-        entries++;
-      } else {
-        counts.put(word, old + 1);
-      }
-    }
+  /** A counter of basic tokens over {@value #SHARDS} shards. */
+  static WordCounter newCounter(boolean doLowerCase, int flushEntries) {
+    return new WordCounter(doLowerCase, SHARDS, flushEntries);
+  }
 
-    private void flush(java.util.function.BiConsumer<Integer, Map<String, Long>> out) {
-      for (int shard = 0; shard < SHARDS; shard++) {
-        if (shards[shard] != null) {
-          out.accept(shard, shards[shard]);
-          shards[shard] = null;
-        }
-      }
-      entries = 0;
-      words.inc(wordsPending);
-      tooLong.inc(tooLongPending);
-      progress(linesPending % 4096, wordsPending + tooLongPending);
-      wordsPending = 0;
-      tooLongPending = 0;
-      linesPending = 0;
+  /**
+   * Counts the words of {@code line} with {@code counter}; hands its partial counts (shard, encoded
+   * counts) to {@code out} once it holds too many distinct words.
+   */
+  static void countLine(WordCounter counter, String line, BiConsumer<Integer, byte[]> out) {
+    counter.countLine(line);
+    if (counter.lines() % PROGRESS_LINES == 0) {
+      progress(PROGRESS_LINES, 0);
     }
+    if (counter.isFull()) {
+      flush(counter, out);
+    }
+  }
+
+  /**
+   * Hands the partial counts of {@code counter} to {@code out} as (shard, encoded counts), adds its
+   * figures to the metrics and the progress log, and empties it.
+   */
+  static void flush(WordCounter counter, BiConsumer<Integer, byte[]> out) {
+    WORDS_COUNTED.inc(counter.words());
+    TOO_LONG_SKIPPED.inc(counter.tooLong());
+    progress(counter.lines() % PROGRESS_LINES, counter.words() + counter.tooLong());
+    counter.flush((shard, counts) -> out.accept(shard, encodeCounts(counts)));
   }
 
   /** Adds to the JVM-wide progress figures and logs them when the last line is old enough. */
