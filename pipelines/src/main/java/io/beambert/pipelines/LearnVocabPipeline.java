@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -278,7 +279,7 @@ public final class LearnVocabPipeline {
     result.waitUntilFinish();
     LOG.info(
         "wrote vocab.txt, tokenizer.json and vocab-report.json to {} ({} s)",
-        options.getOutput(), (System.nanoTime() - start) / 1_000_000_000L);
+        options.getOutput(), String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
     ResourceId report = outputFile(options.getOutput(), "vocab-report.json");
     try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
       System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));

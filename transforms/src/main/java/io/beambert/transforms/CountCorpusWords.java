@@ -1,5 +1,6 @@
 package io.beambert.transforms;
 
+import io.beambert.io.FileRanges;
 import io.beambert.io.ReadCorpus;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Utf8Lines;
@@ -10,12 +11,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -23,7 +19,6 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -91,9 +86,6 @@ public final class CountCorpusWords
   /** Size of the ranges large uncompressed files are read in: 64 MiB. */
   public static final long SPLIT_BYTES = 64L << 20;
 
-  private static final TupleTag<KV<FileIO.ReadableFile, Long>> WHOLE = new TupleTag<>("whole") {};
-  private static final TupleTag<KV<FileIO.ReadableFile, Long>> RANGES =
-      new TupleTag<>("ranges") {};
 
   private CountCorpusWords(
       boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries,
@@ -155,19 +147,9 @@ public final class CountCorpusWords
           "CountCorpusWords counts over the whole input: the files must be in the global window,"
               + " got " + files.getWindowingStrategy().getWindowFn());
     }
-    KvCoder<FileIO.ReadableFile, Long> pieceCoder = KvCoder.of(files.getCoder(), VarLongCoder.of());
-    PCollectionTuple pieces =
-        files.apply(
-            "SplitLargeFiles",
-            ParDo.of(new SplitFn(splitBytes)).withOutputTags(WHOLE, TupleTagList.of(RANGES)));
-    // A runner may process what one element outputs in the same bundle, on one worker: the
-    // ranges of a file are redistributed to be read in parallel.
-    PCollection<KV<FileIO.ReadableFile, Long>> ranges =
-        pieces.get(RANGES).setCoder(pieceCoder).apply("SpreadRanges", Reshuffle.viaRandomKey());
     PCollectionTuple partials =
-        PCollectionList.of(pieces.get(WHOLE).setCoder(pieceCoder))
-            .and(ranges)
-            .apply("Pieces", Flatten.pCollections())
+        files
+            .apply("SplitLargeFiles", FileRanges.of(splitBytes))
             .apply(
                 "CountInFiles",
                 ParDo.of(new CountFileWordsFn(
@@ -184,34 +166,6 @@ public final class CountCorpusWords
             .setCoder(LearnVocab.PARTIAL_COUNTS)
             .apply("SumHeldOutPerShard", new LearnVocab.SumPerShard());
     return PCollectionTuple.of(TRAINING, training).and(HELD_OUT, heldOut);
-  }
-
-  /**
-   * Passes each file on whole (start {@code -1}) or, when it is uncompressed, cheap to seek in and
-   * larger than the range size, as the start offsets of its ranges.
-   */
-  static final class SplitFn extends DoFn<FileIO.ReadableFile, KV<FileIO.ReadableFile, Long>> {
-    private static final long serialVersionUID = 1L;
-
-    private final long splitBytes;
-
-    SplitFn(long splitBytes) {
-      this.splitBytes = splitBytes;
-    }
-
-    @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
-      long size = file.getMetadata().sizeBytes();
-      if (file.getCompression() == Compression.UNCOMPRESSED
-          && file.getMetadata().isReadSeekEfficient()
-          && size > splitBytes) {
-        for (long start = 0; start < size; start += splitBytes) {
-          out.get(RANGES).output(KV.of(file, start));
-        }
-      } else {
-        out.get(WHOLE).output(KV.of(file, -1L));
-      }
-    }
   }
 
   /**

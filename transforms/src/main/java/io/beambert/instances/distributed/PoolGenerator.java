@@ -8,7 +8,7 @@ import io.beambert.instances.MaskedLm;
 import io.beambert.instances.NextSentencePairer;
 import io.beambert.instances.PartnerDocuments;
 import io.beambert.instances.TrainingInstance;
-import io.beambert.random.PythonRandom;
+import io.beambert.random.KeyedRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -19,19 +19,20 @@ import java.util.function.Consumer;
  * instances emitted in a seeded shuffled order.
  *
  * <p>For document {@code d} (id {@code id}) and pass {@code p}, the stream is {@code
- * PythonRandom.forKey(randomSeed, id, p, STEP_INSTANCES)}; it drives the reference's own packing,
- * pairing, truncation and masking ({@link InstanceMaker}), with one difference: C3 (the random
- * document) is {@code randint(0, poolSize - 1)} over the pool (sorted by id), with the reference's
- * ten retries to avoid the document itself, and M1 of the masking is the lazy shuffle of {@link
- * MaskedLm#MaskedLm(InstanceOptions, InstanceVocab, boolean)} (same distribution, fewer draws). A
- * one-document pool therefore behaves as the reference
- * does on a one-document corpus (the document is its own partner). No draw depends on the order in
+ * KeyedRandom.forKey(randomSeed, id, p, STEP_INSTANCES)} (a fast generator with the same kinds of
+ * draws as Python's, not the same values); it drives the reference's own packing, pairing,
+ * truncation and masking ({@link InstanceMaker}), with two differences in how, not what, it draws:
+ * C3 (the random document) is {@code randint(0, poolSize - 1)} over the pool (sorted by id), with
+ * the reference's ten retries to avoid the document itself, and M1 of the masking is the lazy
+ * shuffle of {@link MaskedLm#MaskedLm(InstanceOptions, InstanceVocab, boolean)} (same
+ * distribution, fewer draws). A one-document pool pairs the document with itself, as the reference
+ * does on a one-document corpus. No draw depends on the order in
  * which documents arrive, on bundling, on worker count or on retries; the pool's content (sorted by
  * id) decides everything.
  *
  * <p>The pool's instances are kept in an {@link InstanceStore} (about 330 bytes each with the
  * defaults) and emitted in the order of a permutation shuffled with {@code
- * PythonRandom.forKey(randomSeed, "pool " + poolKey, 0, STEP_SHUFFLE)}, so a document's instances
+ * KeyedRandom.forKey(randomSeed, "pool " + poolKey, 0, STEP_SHUFFLE)}, so a document's instances
  * are not contiguous in the output. A document whose generation throws is reported to {@code
  * failures} and contributes no instance; the others go on.
  *
@@ -110,8 +111,8 @@ public final class PoolGenerator {
       pending.clear();
       try {
         for (int pass = 0; pass < options.dupeFactor(); pass++) {
-          PythonRandom rng =
-              PythonRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
+          KeyedRandom rng =
+              KeyedRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
           maker.createInstances(documents.get(d), partners, rng, pending::add);
         }
       } catch (RuntimeException e) {
@@ -126,7 +127,7 @@ public final class PoolGenerator {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    PythonRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
+    KeyedRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
     for (int index : order) {
       sink.accept(store.get(index));
     }
@@ -162,8 +163,8 @@ public final class PoolGenerator {
       int mark = store.size();
       try {
         for (int pass = 0; pass < options.dupeFactor(); pass++) {
-          PythonRandom rng =
-              PythonRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
+          KeyedRandom rng =
+              KeyedRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
           maker.createInstances(
               documents.get(d),
               partners,
@@ -179,7 +180,7 @@ public final class PoolGenerator {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    PythonRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
+    KeyedRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
     for (int index : order) {
       sink.accept(store.block(index), store.offset(index), store.length(index));
     }

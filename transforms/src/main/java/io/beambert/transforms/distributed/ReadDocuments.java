@@ -1,11 +1,14 @@
 package io.beambert.transforms.distributed;
 
 import io.beambert.instances.distributed.ContentId;
+import io.beambert.io.FileRanges;
 import io.beambert.text.PyStr;
 import io.beambert.text.Utf8Lines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -29,7 +32,8 @@ import org.apache.beam.sdk.values.PCollection;
  * reference reads them ({@link Utf8Lines}: split on {@code '\n'}, invalid UTF-8 dropped, Python's
  * {@code str.strip()}); a blank line ends a document, and so does the end of a file (unlike the
  * reference, which would continue a document into the next file, because the order of files must
- * not matter here). Each file is streamed by one worker, one document in memory at a time.
+ * not matter here). Each file, or each 8 MiB range of a large uncompressed file, is streamed by one
+ * worker, one document in memory at a time.
  *
  * <p>Deterministic: the ids and texts do not depend on file order, bundling or runner. Metrics:
  * counter {@code documents_read}.
@@ -40,9 +44,16 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<String, String>>> {
   private final String filepattern;
+  private final long rangeBytes;
 
-  private ReadDocuments(String filepattern) {
+  private ReadDocuments(String filepattern, long rangeBytes) {
     this.filepattern = filepattern;
+    this.rangeBytes = rangeBytes;
+  }
+
+  /** Reads large files in ranges of {@code rangeBytes} (tests: small). */
+  ReadDocuments withRangeBytes(long rangeBytes) {
+    return new ReadDocuments(filepattern, rangeBytes);
   }
 
   /** Reads the files matching {@code filepattern} (any Beam file system). */
@@ -50,7 +61,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
     if (filepattern == null || filepattern.isEmpty()) {
       throw new IllegalArgumentException("filepattern must be non-empty");
     }
-    return new ReadDocuments(filepattern);
+    return new ReadDocuments(filepattern, RANGE_BYTES);
   }
 
   /**
@@ -67,16 +78,23 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
    * }</pre>
    */
   public static Sources sources(String filepattern) {
-    return new Sources(from(filepattern).filepattern);
+    return new Sources(from(filepattern).filepattern, RANGE_BYTES);
   }
 
   /** {@link ReadDocuments#sources}: documents as {@code KV<id, DocumentSource>}. */
   public static final class Sources
       extends PTransform<PBegin, PCollection<KV<String, DocumentSource>>> {
     private final String filepattern;
+    private final long rangeBytes;
 
-    private Sources(String filepattern) {
+    private Sources(String filepattern, long rangeBytes) {
       this.filepattern = filepattern;
+      this.rangeBytes = rangeBytes;
+    }
+
+    /** Reads large files in ranges of {@code rangeBytes} (tests: small). */
+    Sources withRangeBytes(long rangeBytes) {
+      return new Sources(filepattern, rangeBytes);
     }
 
     @Override
@@ -84,7 +102,8 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
       return begin
           .apply("MatchFiles", FileIO.match().filepattern(filepattern))
           .apply("OpenFiles", FileIO.readMatches())
-          .apply("SplitDocuments", ParDo.of(new SourcesFn()))
+          .apply("SplitLargeFiles", FileRanges.of(rangeBytes))
+          .apply("SplitDocuments", ParDo.of(new SourcesFn(rangeBytes)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder()));
     }
   }
@@ -94,7 +113,8 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
     return begin
         .apply("MatchFiles", FileIO.match().filepattern(filepattern))
         .apply("OpenFiles", FileIO.readMatches())
-        .apply("SplitDocuments", ParDo.of(new SplitFn()))
+        .apply("SplitLargeFiles", FileRanges.of(rangeBytes))
+        .apply("SplitDocuments", ParDo.of(new SplitFn(rangeBytes)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
   }
 
@@ -104,47 +124,95 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
   }
 
   /**
-   * Streams one file, one document in memory at a time: a blank line (after stripping) or the end
-   * of the file ends a document.
+   * Uncompressed files larger than this are read in ranges of this size by several workers (a
+   * range's documents are those after the first blank line that starts in it, up to the first
+   * blank line that starts in the next range).
    */
-  private static void split(FileIO.ReadableFile file, DocumentSink sink) throws IOException {
+  static final long RANGE_BYTES = 8L << 20;
+
+  /**
+   * Streams one file, or one range of it ({@link FileRanges}), one document in memory at a time: a
+   * blank line (after stripping) or the end of the file ends a document.
+   *
+   * <p>Range {@code [start, end)} holds the documents that follow its boundary, the first blank line
+   * whose first byte is at or after {@code start} (for the first range: the start of the file), up
+   * to the next range's boundary; so consecutive ranges hold every document exactly once, whatever
+   * the range size, and a document is cut neither by a range nor by a buffer.
+   */
+  private static void split(
+      FileIO.ReadableFile file, long start, long rangeBytes, DocumentSink sink)
+      throws IOException {
+    long end =
+        start == FileRanges.WHOLE_FILE
+            ? Long.MAX_VALUE
+            : FileRanges.end(start, rangeBytes, file.getMetadata().sizeBytes());
+    long base = 0; // offset in the file of the stream's first byte
+    ReadableByteChannel channel;
+    if (start > 0) {
+      SeekableByteChannel seekable = file.openSeekable();
+      base = start - 1;
+      seekable.position(base);
+      channel = seekable;
+    } else {
+      channel = file.open();
+    }
+    if (end >= file.getMetadata().sizeBytes()) {
+      end = Long.MAX_VALUE; // the last range reads on, should the file have grown since listing
+    }
     List<String> sentences = new ArrayList<>();
-    long start = 0;
-    long end = 0;
-    try (InputStream in = Channels.newInputStream(file.open());
+    long docStart = 0;
+    long docEnd = 0;
+    try (InputStream in = Channels.newInputStream(channel);
         Utf8Lines lines = new Utf8Lines(in)) {
-      long before = lines.position();
+      boolean atBoundary = start <= 0;
+      if (start > 0) {
+        lines.next(); // the rest of the line holding byte start - 1: it starts before the range
+      }
+      long lineStart = base + lines.position();
       for (String line = lines.next(); line != null; line = lines.next()) {
+        long next = base + lines.position();
         String s = PyStr.strip(line);
         if (s.isEmpty()) {
           if (!sentences.isEmpty()) {
-            sink.accept(sentences, start, end);
+            sink.accept(sentences, docStart, docEnd);
             sentences.clear();
           }
-        } else {
+          if (lineStart >= end) {
+            return; // the next range's boundary
+          }
+          atBoundary = true;
+        } else if (atBoundary) {
           if (sentences.isEmpty()) {
-            start = before;
+            docStart = lineStart;
           }
           sentences.add(s);
-          end = lines.position();
+          docEnd = next;
         }
-        before = lines.position();
+        lineStart = next;
       }
     }
     if (!sentences.isEmpty()) {
-      sink.accept(sentences, start, end);
+      sink.accept(sentences, docStart, docEnd);
     }
   }
 
   /** Streams one file and emits its documents with their texts. */
-  static final class SplitFn extends DoFn<FileIO.ReadableFile, KV<String, String>> {
+  static final class SplitFn extends DoFn<KV<FileIO.ReadableFile, Long>, KV<String, String>> {
     private final Counter read = Metrics.counter(GenerateDistributed.METRICS, "documents_read");
+    private final long rangeBytes;
+
+    SplitFn(long rangeBytes) {
+      this.rangeBytes = rangeBytes;
+    }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, OutputReceiver<KV<String, String>> out)
+    public void process(
+        @Element KV<FileIO.ReadableFile, Long> piece, OutputReceiver<KV<String, String>> out)
         throws IOException {
       split(
-          file,
+          piece.getKey(),
+          piece.getValue(),
+          rangeBytes,
           (sentences, start, end) -> {
             out.output(KV.of(ContentId.of(sentences), String.join("\n", sentences)));
             read.inc();
@@ -153,17 +221,27 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
   }
 
   /** Streams one file and emits its documents with their locations (texts when compressed). */
-  static final class SourcesFn extends DoFn<FileIO.ReadableFile, KV<String, DocumentSource>> {
+  static final class SourcesFn
+      extends DoFn<KV<FileIO.ReadableFile, Long>, KV<String, DocumentSource>> {
     private final Counter read = Metrics.counter(GenerateDistributed.METRICS, "documents_read");
+    private final long rangeBytes;
+
+    SourcesFn(long rangeBytes) {
+      this.rangeBytes = rangeBytes;
+    }
 
     @ProcessElement
     public void process(
-        @Element FileIO.ReadableFile file, OutputReceiver<KV<String, DocumentSource>> out)
+        @Element KV<FileIO.ReadableFile, Long> piece,
+        OutputReceiver<KV<String, DocumentSource>> out)
         throws IOException {
+      FileIO.ReadableFile file = piece.getKey();
       boolean seekable = file.getCompression() == Compression.UNCOMPRESSED;
       String name = file.getMetadata().resourceId().toString();
       split(
           file,
+          piece.getValue(),
+          rangeBytes,
           (sentences, start, end) -> {
             String text = String.join("\n", sentences);
             DocumentSource source =

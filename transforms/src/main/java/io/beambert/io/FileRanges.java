@@ -1,0 +1,103 @@
+package io.beambert.io;
+
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Splits large files into byte ranges that several workers can read at once.
+ *
+ * <p>Input: {@code PCollection<FileIO.ReadableFile>}. Output: {@code KV<file, start>} pieces: a file
+ * that is uncompressed, cheap to seek in and larger than the range size gives one piece per range,
+ * with the range's start offset (range {@code [start, start + rangeBytes)}, the last one shorter);
+ * any other file gives one piece with start {@code -1}, meaning "the whole file". The ranges are
+ * redistributed ({@code Reshuffle}), because a runner may otherwise process everything one element
+ * outputs in one bundle, on one worker. What a range holds (lines, documents) is for the reader to
+ * decide, for example with boundaries found by scanning from the start offset.
+ *
+ * <pre>{@code
+ * PCollection<KV<FileIO.ReadableFile, Long>> pieces =
+ *     files.apply(FileRanges.of(64L << 20));
+ * }</pre>
+ */
+public final class FileRanges
+    extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<KV<FileIO.ReadableFile, Long>>> {
+  private static final long serialVersionUID = 1L;
+
+  /** The start offset of a piece that is a whole file. */
+  public static final long WHOLE_FILE = -1;
+
+  private static final TupleTag<KV<FileIO.ReadableFile, Long>> WHOLE = new TupleTag<>("whole") {};
+  private static final TupleTag<KV<FileIO.ReadableFile, Long>> RANGES = new TupleTag<>("ranges") {};
+
+  private final long rangeBytes;
+
+  private FileRanges(long rangeBytes) {
+    if (rangeBytes < 1) {
+      throw new IllegalArgumentException("rangeBytes must be positive, got " + rangeBytes);
+    }
+    this.rangeBytes = rangeBytes;
+  }
+
+  /** Ranges of {@code rangeBytes} bytes for files larger than that. */
+  public static FileRanges of(long rangeBytes) {
+    return new FileRanges(rangeBytes);
+  }
+
+  /** The end (exclusive) of the range that starts at {@code start} in a file of {@code size}. */
+  public static long end(long start, long rangeBytes, long size) {
+    return start + rangeBytes >= size ? size : start + rangeBytes;
+  }
+
+  @Override
+  public PCollection<KV<FileIO.ReadableFile, Long>> expand(PCollection<FileIO.ReadableFile> files) {
+    KvCoder<FileIO.ReadableFile, Long> coder = KvCoder.of(files.getCoder(), VarLongCoder.of());
+    PCollectionTuple pieces =
+        files.apply(
+            "PlanRanges",
+            ParDo.of(new PlanFn(rangeBytes)).withOutputTags(WHOLE, TupleTagList.of(RANGES)));
+    PCollection<KV<FileIO.ReadableFile, Long>> ranges =
+        pieces.get(RANGES).setCoder(coder).apply("SpreadRanges", Reshuffle.viaRandomKey());
+    return PCollectionList.of(pieces.get(WHOLE).setCoder(coder))
+        .and(ranges)
+        .apply("Pieces", Flatten.pCollections())
+        .setCoder(coder);
+  }
+
+  /** Emits a file whole (start -1) or, when it can be split, the start offsets of its ranges. */
+  static final class PlanFn extends DoFn<FileIO.ReadableFile, KV<FileIO.ReadableFile, Long>> {
+    private static final long serialVersionUID = 1L;
+
+    private final long rangeBytes;
+
+    PlanFn(long rangeBytes) {
+      this.rangeBytes = rangeBytes;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
+      long size = file.getMetadata().sizeBytes();
+      if (file.getCompression() == Compression.UNCOMPRESSED
+          && file.getMetadata().isReadSeekEfficient()
+          && size > rangeBytes) {
+        for (long start = 0; start < size; start += rangeBytes) {
+          out.get(RANGES).output(KV.of(file, start));
+        }
+      } else {
+        out.get(WHOLE).output(KV.of(file, WHOLE_FILE));
+      }
+    }
+  }
+}
