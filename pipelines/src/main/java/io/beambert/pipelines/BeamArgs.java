@@ -47,6 +47,11 @@ public final class BeamArgs {
       out.add("--runner=DirectRunner");
       addIfAbsent(out, args, "enforceImmutability", "false");
       addIfAbsent(out, args, "enforceEncodability", "false");
+      // Beam's default is max(cores, 3) threads; one of them runs the runner's own polling loop
+      // whenever it is free, which on a 2-core machine takes CPU from the work.
+      addIfAbsent(
+          out, args, "targetParallelism",
+          String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     } else if (isFlink(runner.get())) {
       String master = value(args, "flinkMaster").orElse("[auto]");
       boolean embedded = master.equals("[local]") || master.equals("[auto]");

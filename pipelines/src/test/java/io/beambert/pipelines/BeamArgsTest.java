@@ -32,6 +32,12 @@ class BeamArgsTest {
     assertTrue(args.contains("--runner=DirectRunner"), args.toString());
     assertTrue(args.contains("--enforceImmutability=false"), args.toString());
     assertTrue(args.contains("--enforceEncodability=false"), args.toString());
+    int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+    assertTrue(args.contains("--targetParallelism=" + cores), args.toString());
+    List<String> set =
+        Arrays.asList(BeamArgs.prepare(new String[] {"--input=x", "--targetParallelism=7"}));
+    assertTrue(set.contains("--targetParallelism=7") && !set.contains("--targetParallelism=" + cores),
+        set.toString());
   }
 
   @Test
