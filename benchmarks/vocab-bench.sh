@@ -28,8 +28,10 @@ bench split "$work/corpus.txt" "$work"
 "$root/bin/beambert" --help >/dev/null # builds the jar if needed, outside the timing
 for i in $(seq 1 "$repeats"); do
   rm -rf "$work/e2e"
-  echo "e2e hf trainer (node, 30000):      $(wall node "$root/benchmarks/node/train-hf.js" "$work/hf.txt" "$work/train.txt") s"
-  echo "e2e beambert vocab (30005):         $(wall "$root/bin/beambert" vocab "--input=$pattern" "--output=$work/e2e" --vocabSize=$((30000 + specials))) s"
+  # Besides the process's wall time: the trainer's own time (HF: the train() call, as train-hf.js
+  # reports it; beambert: the pipeline run, as `beambert vocab` logs it), i.e. without process start.
+  echo "e2e hf trainer (node, 30000):      $(wall node "$root/benchmarks/node/train-hf.js" "$work/hf.txt" "$work/train.txt") s, train() $(grep -o '"train_ms":[0-9]*' "$work/cmd.log" | cut -d: -f2) ms"
+  echo "e2e beambert vocab (30005):         $(wall "$root/bin/beambert" vocab "--input=$pattern" "--output=$work/e2e" --vocabSize=$((30000 + specials))) s, pipeline $(grep -o 'vocab-report.json to .* ([0-9.]* s)' "$work/cmd.log" | grep -o '[0-9.]* s)' | tr -d ')') "
   echo "learner only, ours (30005):         $(bench learn "$work" $((30000 + specials)) 2 1000 1 | tail -1)"
 done
 cmp "$work/e2e/vocab.txt" "$work/ours.txt" && echo "beambert vocab and the learner-only run give the same vocab.txt"

@@ -44,8 +44,8 @@ import org.apache.beam.sdk.transforms.ParDo;
  * PretrainingInstance}) plus {@code DIR/_metadata.json}, written last.
  *
  * <ul>
- *   <li>{@code --mode=distributed} (the default) reads documents ({@link ReadDocuments}), groups
- *       them once into pools of about {@code --nspPoolSize} documents and generates each pool on
+ *   <li>{@code --mode=distributed} (the default) reads documents with their locations ({@link
+ *       ReadDocuments#sources}), groups the locations once into pools of about {@code --nspPoolSize} documents and generates each pool on
  *       its own worker, writing its instances straight to the pool's shard ({@link
  *       GenerateDistributed}): the reference's algorithm with per-document random streams and
  *       random-next partners drawn from the document's pool. Memory per worker is bounded by one

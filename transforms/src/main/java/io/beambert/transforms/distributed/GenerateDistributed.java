@@ -60,13 +60,16 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The distributed mode of pretraining-data generation: documents in, Avro shards, dead letters and
  * {@code _metadata.json} out, with one shuffle of tokenized-size data and none of the instances.
  *
- * <p>Input: {@code KV<contentId, text>} documents ({@link ReadDocuments}). Steps:
+ * <p>Input: {@code KV<contentId, text>} documents ({@link ReadDocuments}), or, with {@link
+ * #fromSources()}, {@code KV<contentId, DocumentSource>} ({@link ReadDocuments#sources}), which
+ * shuffles document locations instead of texts. Steps:
  *
  * <ol>
  *   <li>count the documents; the number of pools (and shards) is {@code numShards} when set, else
  *       {@code ceil(documents / nspPoolSize)};
  *   <li>key each document by its pool, {@link ContentId#pool}, and group;
- *   <li>per pool (documents sorted by id): tokenize, generate with {@link PoolGenerator} (each
+ *   <li>per pool (documents sorted by id, texts read again from their sources): tokenize,
+ *       generate with {@link PoolGenerator} (each
  *       document and pass on its own stream, random-next partners from the pool, the pool's
  *       instances shuffled), and write them straight to the pool's shard under a temporary name,
  *       with an Avro sync marker derived from the run key and the shard, so a rerun writes the
