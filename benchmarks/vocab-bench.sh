@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Vocabulary-learning benchmark: beambert against Hugging Face's WordPiece trainer.
-# Usage: benchmarks/vocab-bench.sh CORPUS_GLOB [WORKDIR] [REPEATS]
+# Usage: [QUALITY=0] benchmarks/vocab-bench.sh CORPUS_GLOB [WORKDIR] [REPEATS]
 #   CORPUS_GLOB: a quoted file pattern, e.g. '/usr/share/vim/vim90/doc/*.txt' (files in C sort order
 #   are concatenated for the trainers; `beambert vocab` reads the pattern itself). "-" reuses
 #   WORKDIR/train.txt and WORKDIR/heldout.txt from an earlier split and skips the end-to-end timing.
@@ -36,6 +36,8 @@ for i in $(seq 1 "$repeats"); do
 done
 cmp "$work/e2e/vocab.txt" "$work/ours.txt" && echo "beambert vocab and the learner-only run give the same vocab.txt"
 fi
+
+[ "${QUALITY:-1}" = 0 ] && exit 0 # QUALITY=0: timing only
 
 # 2. Quality at several sizes, the same usable size on both sides (ours: N + 5 special tokens).
 #    The binding trains only at 30000; its vocabulary is in merge order (alphabet, then merges),

@@ -40,7 +40,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points are counted under {@link
  * VocabReport#TOO_LONG_WORDS}, as {@link LearnVocab.CountWords} does. Parallelism comes from
  * having several files, and from large files: an uncompressed file larger than {@value
- * #SPLIT_BYTES} bytes (64 MiB) on a file system with efficient seeks is read in ranges of that
+ * #SPLIT_BYTES} bytes (2 MiB) on a file system with efficient seeks is read in ranges of that
  * size by several workers, each range holding the lines that start in it (cut at line ends, so
  * every line is read once and whole); other files are read whole by one worker.
  *
@@ -83,8 +83,8 @@ public final class CountCorpusWords
   private final int flushEntries;
   private final long splitBytes;
 
-  /** Size of the ranges large uncompressed files are read in: 64 MiB. */
-  public static final long SPLIT_BYTES = 64L << 20;
+  /** Size of the ranges large uncompressed files are read in: 2 MiB. */
+  public static final long SPLIT_BYTES = 2L << 20;
 
 
   private CountCorpusWords(
