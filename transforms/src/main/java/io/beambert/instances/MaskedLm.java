@@ -86,6 +86,9 @@ public final class MaskedLm {
 
   /** Masks a full sequence it takes ownership of. */
   TrainingInstance maskSequence(int[] tokens, int lengthA, boolean randomNext, RandomSource rng) {
+    if (lazyShuffle && !wholeWord) {
+      return maskSingles(tokens, lengthA, randomNext, rng);
+    }
     int n = tokens.length;
     // Candidate groups: members[groupStart[g] .. groupStart[g + 1]) in ascending position order.
     int[] members = new int[n];
@@ -151,6 +154,44 @@ public final class MaskedLm {
     int[] positions = new int[count];
     int[] labels = new int[count];
     for (int k = 0; k < count; k++) {
+      positions[k] = (int) (picked[k] >>> 32);
+      labels[k] = (int) picked[k];
+    }
+    return TrainingInstance.wrap(tokens, lengthA, positions, labels, randomNext);
+  }
+
+  /**
+   * The lazy path when every candidate is its own group (no whole-word masking): the same draws and
+   * result as the general path, without its group bookkeeping.
+   */
+  private TrainingInstance maskSingles(
+      int[] tokens, int lengthA, boolean randomNext, RandomSource rng) {
+    int n = tokens.length;
+    int cls = vocab.clsId();
+    int sep = vocab.sepId();
+    int[] candidates = new int[n];
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      int token = tokens[i];
+      if (token != cls && token != sep) {
+        candidates[c++] = i;
+      }
+    }
+    int take = Math.min(numToPredict(n, maskedLmProb, maxPredictionsPerSeq), c);
+    long[] picked = new long[take];
+    for (int k = 0; k < take; k++) {
+      int j = rng.randint(k, c - 1); // M1, one step of a front-to-back Fisher-Yates shuffle
+      int index = candidates[j];
+      candidates[j] = candidates[k];
+      candidates[k] = index;
+      int original = tokens[index];
+      tokens[index] = apply(drawDecision(rng), original, rng);
+      picked[k] = ((long) index << 32) | (original & 0xFFFFFFFFL);
+    }
+    Arrays.sort(picked);
+    int[] positions = new int[take];
+    int[] labels = new int[take];
+    for (int k = 0; k < take; k++) {
       positions[k] = (int) (picked[k] >>> 32);
       labels[k] = (int) picked[k];
     }

@@ -292,6 +292,27 @@ class MaskedLmTest {
     }
   }
 
+  @Test
+  void lazySinglesPathDrawsLikeTheGeneralLazyPath() {
+    // Without "##" pieces, whole-word groups are single positions: the general lazy path and the
+    // fast path for single candidates must make the same draws and give the same instance.
+    InstanceOptions singles = InstanceOptions.builder().maskedLmProb(0.4).build();
+    InstanceOptions grouped = singles.toBuilder().doWholeWordMask(true).build();
+    MaskedLm fast = new MaskedLm(singles, TinyVocab.vocab(), true);
+    MaskedLm general = new MaskedLm(grouped, TinyVocab.vocab(), true);
+    for (int seed = 0; seed < 500; seed++) {
+      SegmentPair pair = SegmentPair.of(new int[] {A, B, C, D, A}, new int[] {C, D, B}, seed % 2 == 0);
+      RecordingRandom a = new RecordingRandom(seed);
+      RecordingRandom b = new RecordingRandom(seed);
+      TrainingInstance x = fast.mask(pair, a);
+      TrainingInstance y = general.mask(pair, b);
+      assertEquals(b.calls, a.calls);
+      assertArrayEquals(y.tokens(), x.tokens());
+      assertArrayEquals(y.maskedPositions(), x.maskedPositions());
+      assertArrayEquals(y.maskedLabels(), x.maskedLabels());
+    }
+  }
+
   /** Elementary draws of recorded calls: a shuffle of n makes n - 1, any other call one. */
   private static long draws(List<String> calls) {
     long n = 0;
