@@ -32,7 +32,7 @@ import org.apache.beam.sdk.values.PCollection;
  * reference reads them ({@link Utf8Lines}: split on {@code '\n'}, invalid UTF-8 dropped, Python's
  * {@code str.strip()}); a blank line ends a document, and so does the end of a file (unlike the
  * reference, which would continue a document into the next file, because the order of files must
- * not matter here). Each file, or each 4 MiB range of a large uncompressed file, is streamed by one
+ * not matter here). Each file, or each 8 MiB range of a large uncompressed file, is streamed by one
  * worker, one document in memory at a time.
  *
  * <p>Deterministic: the ids and texts do not depend on file order, bundling or runner. Metrics:
@@ -128,7 +128,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
    * range's documents are those after the first blank line that starts in it, up to the first
    * blank line that starts in the next range).
    */
-  static final long RANGE_BYTES = 4L << 20;
+  static final long RANGE_BYTES = 8L << 20;
 
   /**
    * Streams one file, or one range of it ({@link FileRanges}), one document in memory at a time: a
