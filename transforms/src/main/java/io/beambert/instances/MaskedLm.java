@@ -150,6 +150,12 @@ public final class MaskedLm {
         }
       }
     }
+    return instance(tokens, lengthA, picked, count, randomNext);
+  }
+
+  /** The instance, its masked positions and labels sorted by position from {@code picked}. */
+  private static TrainingInstance instance(
+      int[] tokens, int lengthA, long[] picked, int count, boolean randomNext) {
     Arrays.sort(picked, 0, count);
     int[] positions = new int[count];
     int[] labels = new int[count];
@@ -188,14 +194,7 @@ public final class MaskedLm {
       tokens[index] = apply(drawDecision(rng), original, rng);
       picked[k] = ((long) index << 32) | (original & 0xFFFFFFFFL);
     }
-    Arrays.sort(picked);
-    int[] positions = new int[take];
-    int[] labels = new int[take];
-    for (int k = 0; k < take; k++) {
-      positions[k] = (int) (picked[k] >>> 32);
-      labels[k] = (int) picked[k];
-    }
-    return TrainingInstance.wrap(tokens, lengthA, positions, labels, randomNext);
+    return instance(tokens, lengthA, picked, take, randomNext);
   }
 
   private static final int MASK = 0;
