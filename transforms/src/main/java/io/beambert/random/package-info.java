@@ -1,9 +1,12 @@
 /**
- * Random number generation that reproduces CPython 3.11's {@code random.Random} bit for bit.
+ * Random number generation: CPython 3.11's {@code random.Random} bit for bit, and fast keyed streams.
  *
- * <p>{@link io.beambert.random.PythonRandom} is the generator; {@link io.beambert.random.RandomSource}
- * is the narrow interface the instance algorithms draw from, so that tests can substitute scripted
- * sources and distributed code can hand each element its own stream ({@link
- * io.beambert.random.PythonRandom#forKey(long, String, int, int)}). No Beam imports.
+ * <p>{@link io.beambert.random.PythonRandom} reproduces Python's generator (reference mode, and the
+ * composable transforms' per-element streams, {@link
+ * io.beambert.random.PythonRandom#forKey(long, String, int, int)}); {@link
+ * io.beambert.random.KeyedRandom} is a fast stream per key with the same kinds of draws, for the
+ * distributed mode's per-document streams. {@link io.beambert.random.RandomSource} is the narrow
+ * interface the instance algorithms draw from, so that tests can substitute scripted sources. No
+ * Beam imports.
  */
 package io.beambert.random;
