@@ -468,8 +468,6 @@ public final class GenerateDistributed
       int pools = element.getKey().getValue();
       List<KV<String, DocumentSource>> sources = new ArrayList<>();
       element.getValue().forEach(sources::add);
-      // Equal ids mean equal contents (the id is a hash of the content), so their order is moot.
-      sources.sort((a, b) -> a.getKey().compareTo(b.getKey()));
       List<DocumentSource> located = new ArrayList<>(sources.size());
       sources.forEach(kv -> located.add(kv.getValue()));
       List<String> read = DocumentSource.readAll(located);
@@ -478,6 +476,12 @@ public final class GenerateDistributed
         docs.add(KV.of(sources.get(i).getKey(), read.get(i)));
       }
       sources = null;
+      // By id, then by text: two different texts with one id (a hash collision) keep a fixed order.
+      docs.sort(
+          (a, b) -> {
+            int c = a.getKey().compareTo(b.getKey());
+            return c != 0 ? c : a.getValue().compareTo(b.getValue());
+          });
       poolDocuments.update(docs.size());
 
       List<String> ids = new ArrayList<>(docs.size());

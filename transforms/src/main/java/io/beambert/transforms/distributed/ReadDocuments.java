@@ -151,7 +151,12 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
     if (start > 0) {
       SeekableByteChannel seekable = file.openSeekable();
       base = start - 1;
-      seekable.position(base);
+      try {
+        seekable.position(base);
+      } catch (IOException | RuntimeException e) {
+        seekable.close();
+        throw e;
+      }
       channel = seekable;
     } else {
       channel = file.open();
@@ -170,6 +175,9 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
       }
       long lineStart = base + lines.position();
       for (String line = lines.next(); line != null; line = lines.next()) {
+        if (!atBoundary && lineStart >= end) {
+          return; // no blank line starts in this range: its documents belong to the previous one
+        }
         long next = base + lines.position();
         String s = PyStr.strip(line);
         if (s.isEmpty()) {
@@ -236,7 +244,9 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
         OutputReceiver<KV<String, DocumentSource>> out)
         throws IOException {
       FileIO.ReadableFile file = piece.getKey();
-      boolean seekable = file.getCompression() == Compression.UNCOMPRESSED;
+      boolean seekable =
+          file.getCompression() == Compression.UNCOMPRESSED
+              && file.getMetadata().isReadSeekEfficient();
       String name = file.getMetadata().resourceId().toString();
       split(
           file,
