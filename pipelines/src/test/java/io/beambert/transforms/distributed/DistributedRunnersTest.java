@@ -81,12 +81,15 @@ class DistributedRunnersTest {
   static InstanceStats run(String name, String input, String... args) throws IOException {
     Path out = tmp.resolve(name);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).create());
-    p.apply(ReadDocuments.from(input))
+    // What the command line runs: document locations through the grouping, large files in ranges
+    // (small ones here, so that every runner reads the one-file corpus in several pieces).
+    p.apply(ReadDocuments.sources(input).withRangeBytes(16 << 10))
         .apply(
             GenerateDistributed.to(out.toString(), vocab)
                 .withOptions(InstanceOptions.builder().dupeFactor(3).build())
                 .withNspPoolSize(30)
-                .withRunDescription("{}", "", "runners-test"));
+                .withRunDescription("{}", "", "runners-test")
+                .fromSources());
     p.run().waitUntilFinish();
     InstanceStats stats = new InstanceStats(vocab);
     List<Path> shards = new ArrayList<>();
