@@ -105,8 +105,8 @@ public final class ProfileStages {
     java.util.Arrays.sort(order, (a, b) -> ids.get(a).compareTo(ids.get(b)));
     InstanceOptions options = InstanceOptions.defaults();
     PoolGenerator generator = new PoolGenerator(options, InstanceVocab.fromTokens(vocabLines));
-    t = cpu();
-    List<TrainingInstance> instances = new ArrayList<>();
+    List<List<String>> poolIds = new ArrayList<>();
+    List<List<int[][]>> poolDocs = new ArrayList<>();
     for (int from = 0; from < order.length; from += poolSize) {
       List<String> pIds = new ArrayList<>();
       List<int[][]> pDocs = new ArrayList<>();
@@ -114,7 +114,13 @@ public final class ProfileStages {
         pIds.add(ids.get(order[k]));
         pDocs.add(tokens.get(order[k]));
       }
-      generator.generate(pIds, pDocs, "p" + from, instances::add, f -> {
+      poolIds.add(pIds);
+      poolDocs.add(pDocs);
+    }
+    t = cpu();
+    List<TrainingInstance> instances = new ArrayList<>();
+    for (int p = 0; p < poolIds.size(); p++) {
+      generator.generate(poolIds.get(p), poolDocs.get(p), "p" + p * poolSize, instances::add, f -> {
         throw f.cause();
       });
     }
@@ -123,14 +129,8 @@ public final class ProfileStages {
     AvroInstanceEncoder encoder = new AvroInstanceEncoder(128, 20);
     t = cpu();
     long[] encodedTotal = {0};
-    for (int from = 0; from < order.length; from += poolSize) {
-      List<String> pIds = new ArrayList<>();
-      List<int[][]> pDocs = new ArrayList<>();
-      for (int k = from; k < Math.min(order.length, from + poolSize); k++) {
-        pIds.add(ids.get(order[k]));
-        pDocs.add(tokens.get(order[k]));
-      }
-      generator.generateEncoded(pIds, pDocs, "p" + from, encoder,
+    for (int p = 0; p < poolIds.size(); p++) {
+      generator.generateEncoded(poolIds.get(p), poolDocs.get(p), "p" + p * poolSize, encoder,
           (b, off, len) -> encodedTotal[0] += len, f -> {
             throw f.cause();
           });

@@ -124,9 +124,9 @@ public class TokenizerBenchmark {
     StringBuilder report = new StringBuilder();
     for (String line : distinct) {
       int[] a = ours.tokenizeToIds(line);
-      if (!HuggingFaceBert.sameIds(a, HuggingFaceBert.ids(rawHandle, line))
-          || !Arrays.equals(HuggingFaceBert.ids(rawHandle, line),
-              huggingFace.encode(line, false, false).getIds())) {
+      long[] raw = HuggingFaceBert.ids(rawHandle, line);
+      if (!HuggingFaceBert.sameIds(a, raw)
+          || !Arrays.equals(raw, huggingFace.encode(line, false, false).getIds())) {
         mismatches++;
         report.append("\n  ").append(line);
       }

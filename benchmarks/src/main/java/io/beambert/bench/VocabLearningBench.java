@@ -1,5 +1,6 @@
 package io.beambert.bench;
 
+import io.beambert.transforms.LearnVocab;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
@@ -113,11 +114,7 @@ public final class VocabLearningBench {
         throw new IOException("interrupted", e);
       }
     }
-    Map<String, Long> merged = partial.get(0);
-    for (Map<String, Long> counts : partial.subList(1, partial.size())) {
-      counts.forEach((w, c) -> merged.merge(w, c, Long::sum));
-    }
-    return merged;
+    return LearnVocab.mergeCounts(partial);
   }
 
   private static void learn(

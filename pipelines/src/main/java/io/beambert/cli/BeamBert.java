@@ -98,9 +98,6 @@ public final class BeamBert {
           || t instanceof IllegalArgumentException) {
         return t;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return null;
   }

@@ -249,17 +249,13 @@ public final class LearnVocabPipeline {
 
   /** Rejects option values out of range, naming the option as it is typed. */
   static void checkRanges(Options options) {
-    if (options.getVocabSize() <= WordPieceLearner.SPECIAL_TOKENS.size()) {
-      throw new UsageException(
-          "--vocabSize must be greater than " + WordPieceLearner.SPECIAL_TOKENS.size() + ", got "
-              + options.getVocabSize());
-    }
-    if (options.getMinFrequency() < 1) {
-      throw new UsageException("--minFrequency must be at least 1, got " + options.getMinFrequency());
-    }
-    if (options.getLimitAlphabet() < 1) {
-      throw new UsageException(
-          "--limitAlphabet must be at least 1, got " + options.getLimitAlphabet());
+    try { // the learner names the option in its message; the command line adds the dashes
+      WordPieceLearner.create()
+          .withVocabSize(options.getVocabSize())
+          .withMinFrequency(options.getMinFrequency())
+          .withLimitAlphabet(options.getLimitAlphabet());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
     }
     if (options.getHeldOutPercent() < 0 || options.getHeldOutPercent() > 50) {
       throw new UsageException(

@@ -169,7 +169,7 @@ public final class PretrainingDataPipeline {
 
     void setNspPoolSize(int value);
 
-    @Description("Replace the shards and _metadata.json of a non-empty output directory.")
+    @Description("Replace the shards, _metadata.json and _dead_letter/ of a non-empty output directory.")
     @Default.Boolean(false)
     boolean getOverwrite();
 

@@ -50,7 +50,6 @@ public final class CorpusReader {
   private final List<int[][]> documents = new ArrayList<>();
   private final List<int[]> current = new ArrayList<>();
   private long lines;
-  private long blankLines;
   private long emptyTokenLines;
   private long droppedBytes;
   private long tokens;
@@ -79,7 +78,6 @@ public final class CorpusReader {
     lines++;
     String stripped = PyStr.strip(line);
     if (stripped.isEmpty()) {
-      blankLines++;
       endDocument();
       return;
     }
@@ -149,11 +147,6 @@ public final class CorpusReader {
   /** Lines seen. */
   public long lines() {
     return lines;
-  }
-
-  /** Lines that were empty after stripping (document boundaries). */
-  public long blankLines() {
-    return blankLines;
   }
 
   /** Non-empty lines dropped because they tokenized to nothing. */

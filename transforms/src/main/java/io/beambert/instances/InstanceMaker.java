@@ -40,11 +40,6 @@ public final class InstanceMaker {
     this.masker = masker;
   }
 
-  /** The masker this maker applies. */
-  public MaskedLm masker() {
-    return masker;
-  }
-
   /**
    * Emits the masked instances of one document for one pass, all draws from {@code rng} in the
    * reference's order.

@@ -71,15 +71,6 @@ public final class InstanceStore {
     return bytes + 8L * size;
   }
 
-  /** Bytes held in blocks and the offset table, used or not. */
-  public long bytesAllocated() {
-    long total = 8L * offsets.length;
-    for (byte[] block : blocks) {
-      total += block.length;
-    }
-    return total;
-  }
-
   /**
    * Appends an instance.
    *

@@ -118,7 +118,6 @@ public final class MaskedLm {
     }
 
     int budget = numToPredict(n, maskedLmProb, maxPredictionsPerSeq);
-    int[] original = tokens.clone();
     long[] picked = new long[Math.min(budget, memberCount)];
     int count = 0;
     for (int i = 0; i < groups && count < budget; i++) {
@@ -139,14 +138,16 @@ public final class MaskedLm {
         int decision = drawDecision(rng);
         for (int m = from; m < to; m++) {
           int index = members[m];
-          tokens[index] = apply(decision, original[index], rng);
-          picked[count++] = ((long) index << 32) | (original[index] & 0xFFFFFFFFL);
+          int original = tokens[index]; // groups are disjoint: each position is written once
+          tokens[index] = apply(decision, original, rng);
+          picked[count++] = ((long) index << 32) | (original & 0xFFFFFFFFL);
         }
       } else {
         for (int m = from; m < to; m++) {
           int index = members[m];
-          tokens[index] = apply(drawDecision(rng), original[index], rng);
-          picked[count++] = ((long) index << 32) | (original[index] & 0xFFFFFFFFL);
+          int original = tokens[index];
+          tokens[index] = apply(drawDecision(rng), original, rng);
+          picked[count++] = ((long) index << 32) | (original & 0xFFFFFFFFL);
         }
       }
     }

@@ -40,11 +40,6 @@ public final class ReferenceGenerator {
     this.maker = new InstanceMaker(options, vocab);
   }
 
-  /** The options in use. */
-  public InstanceOptions options() {
-    return options;
-  }
-
   /**
    * Generates with {@code new PythonRandom(options.randomSeed())} and emits in final order.
    *

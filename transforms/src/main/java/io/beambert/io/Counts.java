@@ -1,8 +1,6 @@
 package io.beambert.io;
 
-import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
-import io.beambert.schemas.TokenizedDocument;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Combine;
@@ -23,41 +21,6 @@ public final class Counts {
         .setRandomNext(0L)
         .setShardInstances(new ArrayList<>())
         .build();
-  }
-
-  /** The counts of one document: 1 document when it has a token, its non-empty sentences and tokens. */
-  public static RunCounts ofDocument(TokenizedDocument doc) {
-    long sentences = 0;
-    long tokens = 0;
-    for (List<Integer> s : doc.getSentences()) {
-      if (!s.isEmpty()) {
-        sentences++;
-        tokens += s.size();
-      }
-    }
-    RunCounts c = zero();
-    c.setDocuments(tokens > 0 ? 1L : 0L);
-    c.setSentences(sentences);
-    c.setTokens(tokens);
-    return c;
-  }
-
-  /** The counts of one written instance (shard counts are added by the writer). */
-  public static RunCounts ofInstance(PretrainingInstance instance) {
-    long real = 0;
-    for (int m : instance.getInputMask()) {
-      real += m;
-    }
-    long masked = 0;
-    for (float w : instance.getMaskedLmWeights()) {
-      masked += w > 0 ? 1 : 0;
-    }
-    RunCounts c = zero();
-    c.setInstances(1L);
-    c.setInstanceTokens(real);
-    c.setMaskedPositions(masked);
-    c.setRandomNext((long) instance.getNextSentenceLabels());
-    return c;
   }
 
   /** Element-wise sum; shard counts by index. */

@@ -98,31 +98,6 @@ public final class InstanceShardWriter implements AutoCloseable {
     return new InstanceShardWriter(writers);
   }
 
-  /**
-   * Appends one record given in Avro binary encoding (as {@link #encode} makes it) to the next
-   * shard in round-robin order.
-   */
-  public void writeEncoded(byte[] record) throws IOException {
-    int shard = (int) (written % writers.size());
-    writers.get(shard).appendEncoded(java.nio.ByteBuffer.wrap(record));
-    counts[shard]++;
-    written++;
-  }
-
-  /** The Avro binary encoding of one record (no container framing). */
-  public static byte[] encode(PretrainingInstance instance) {
-    try {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
-      org.apache.avro.io.BinaryEncoder encoder =
-          org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
-      new SpecificDatumWriter<>(PretrainingInstance.class).write(instance, encoder);
-      encoder.flush();
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("encoding into memory cannot fail", e);
-    }
-  }
-
   /** Appends {@code instance} to the next shard in round-robin order. */
   public void write(PretrainingInstance instance) throws IOException {
     int shard = (int) (written % writers.size());

@@ -9,6 +9,7 @@ import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.CorpusLine;
 import io.beambert.schemas.TokenizedLine;
 import io.beambert.text.BertTokenizer;
+import io.beambert.text.SerializableTokenizer;
 import io.beambert.text.PyStr;
 import io.beambert.text.Vocab;
 import io.beambert.transforms.distributed.ProgressCounters;
@@ -204,18 +205,10 @@ public final class WriteReferenceShards
 
   /** Tokenizes one line (in parallel) and keys it for the gathering. */
   static final class TokenizeLineFn extends DoFn<CorpusLine, KV<Integer, TokenizedLine>> {
-    private final Vocab vocab;
-    private final boolean doLowerCase;
-    private transient BertTokenizer tokenizer;
+    private final SerializableTokenizer tokenizer;
 
     TokenizeLineFn(Vocab vocab, boolean doLowerCase) {
-      this.vocab = vocab;
-      this.doLowerCase = doLowerCase;
-    }
-
-    @Setup
-    public void setup() {
-      tokenizer = new BertTokenizer(vocab, doLowerCase);
+      this.tokenizer = new SerializableTokenizer(vocab, doLowerCase);
     }
 
     @ProcessElement
@@ -223,6 +216,7 @@ public final class WriteReferenceShards
       boolean blank = PyStr.strip(line.getText()).isEmpty();
       List<Integer> ids = new ArrayList<>();
       if (!blank) {
+        BertTokenizer tokenizer = this.tokenizer.get();
         int n = tokenizer.tokenizeToIdBuffer(line.getText());
         for (int k = 0; k < n; k++) {
           ids.add(tokenizer.idAt(k));

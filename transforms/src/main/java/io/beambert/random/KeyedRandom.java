@@ -26,10 +26,10 @@ public final class KeyedRandom implements RandomSource {
 
   private KeyedRandom(long key) {
     long x = key;
-    s0 = splitMix(x += 0x9e3779b97f4a7c15L);
-    s1 = splitMix(x += 0x9e3779b97f4a7c15L);
-    s2 = splitMix(x += 0x9e3779b97f4a7c15L);
-    s3 = splitMix(x + 0x9e3779b97f4a7c15L);
+    s0 = Hashes.splitMix64(x += 0x9e3779b97f4a7c15L);
+    s1 = Hashes.splitMix64(x += 0x9e3779b97f4a7c15L);
+    s2 = Hashes.splitMix64(x += 0x9e3779b97f4a7c15L);
+    s3 = Hashes.splitMix64(x + 0x9e3779b97f4a7c15L);
   }
 
   /** A generator in the given state (tests). */
@@ -48,25 +48,19 @@ public final class KeyedRandom implements RandomSource {
    * {@code step}.
    */
   public static KeyedRandom forKey(long seed, String stableId, int pass, int step) {
-    long h = splitMix(seed ^ 0x6a09e667f3bcc909L);
-    h = splitMix(h ^ (((long) pass << 32) | (step & 0xFFFFFFFFL)));
+    long h = Hashes.splitMix64(seed ^ 0x6a09e667f3bcc909L);
+    h = Hashes.splitMix64(h ^ (((long) pass << 32) | (step & 0xFFFFFFFFL)));
     byte[] id = stableId.getBytes(StandardCharsets.UTF_8);
     long word = 0;
     for (int i = 0; i < id.length; i++) {
       word |= (id[i] & 0xFFL) << (8 * (i & 7));
       if ((i & 7) == 7) {
-        h = splitMix(h ^ word);
+        h = Hashes.splitMix64(h ^ word);
         word = 0;
       }
     }
-    h = splitMix(h ^ word ^ ((long) id.length << 56));
+    h = Hashes.splitMix64(h ^ word ^ ((long) id.length << 56));
     return new KeyedRandom(h);
-  }
-
-  private static long splitMix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
   }
 
   /** The next 64 random bits (xoshiro256**). */

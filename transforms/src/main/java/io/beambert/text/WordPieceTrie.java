@@ -67,11 +67,7 @@ final class WordPieceTrie {
     }
     unkId = unk;
 
-    int poolSize = 0;
-    for (String line : lines) {
-      poolSize += line.length();
-    }
-    pool = new char[poolSize];
+    pool = new char[totalChars];
     poolStart = new int[lines.length + 1];
     int o = 0;
     for (int i = 0; i < lines.length; i++) {

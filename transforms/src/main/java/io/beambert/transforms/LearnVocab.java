@@ -547,20 +547,16 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
 
     @ProcessElement
     public void process(@Element Map<String, Long> counts, OutputReceiver<LearnedVocab> out) {
-      Map<String, Long> words = counts;
-      if (words.containsKey(VocabReport.TOO_LONG_WORDS)) {
-        words = new HashMap<>(counts); // inputs must stay unmodified
-        words.remove(VocabReport.TOO_LONG_WORDS);
-      }
       LOG.info(
-          "learning a vocabulary of {} tokens from {} distinct words", vocabSize, words.size());
+          "learning a vocabulary of {} tokens from {} distinct words",
+          vocabSize, counts.size() - (counts.containsKey(VocabReport.TOO_LONG_WORDS) ? 1 : 0));
       long start = System.nanoTime();
       LearnedVocab vocab =
           WordPieceLearner.create()
               .withVocabSize(vocabSize)
               .withMinFrequency(minFrequency)
               .withLimitAlphabet(limitAlphabet)
-              .learn(words);
+              .learn(counts); // it leaves out the count of words too long for WordPiece
       LOG.info(
           "learned {} tokens ({} characters, {} merges) in {} ms",
           vocab.size(), vocab.alphabetSize(), vocab.merges(),

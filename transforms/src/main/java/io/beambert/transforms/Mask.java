@@ -112,9 +112,6 @@ public final class Mask extends PTransform<PCollection<NspPair>, PCollection<Pre
 
   @Override
   public PCollection<PretrainingInstance> expand(PCollection<NspPair> pairs) {
-    if (options.perWordMaskDecision() && !options.doWholeWordMask()) {
-      throw new IllegalArgumentException("withPerWordMaskDecision(true) needs withWholeWordMask(true)");
-    }
     return pairs
         .apply("MaskPairs", ParDo.of(new MaskFn(vocab, options)))
         .setCoder(AvroCoder.of(PretrainingInstance.class));

@@ -1,11 +1,11 @@
 package io.beambert.transforms;
 
+import io.beambert.random.Hashes;
 import io.beambert.instances.NextSentencePairer;
 import io.beambert.random.PythonRandom;
 import io.beambert.schemas.NspPair;
 import io.beambert.schemas.SegmentChunk;
 import io.beambert.schemas.TokenizedDocument;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -136,12 +136,7 @@ public final class PairForNsp extends PTransform<PCollection<SegmentChunk>, PCol
 
   /** Bucket of a document: FNV-1a 64 of its id's UTF-8, modulo the bucket count. */
   static int bucketOf(String documentId, int numBuckets) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : documentId.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    return (int) Long.remainderUnsigned(h, numBuckets);
+    return (int) Long.remainderUnsigned(Hashes.fnv1a64(documentId), numBuckets);
   }
 
   /** Draws the partner bucket of a random-next chunk. */

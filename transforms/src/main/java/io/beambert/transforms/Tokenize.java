@@ -1,6 +1,7 @@
 package io.beambert.transforms;
 
 import io.beambert.text.BertTokenizer;
+import io.beambert.text.SerializableTokenizer;
 import io.beambert.text.Vocab;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,27 +76,20 @@ public final class Tokenize extends PTransform<PCollection<String>, PCollection<
   static final class TokenizeFn extends DoFn<String, List<Integer>> {
     private static final long serialVersionUID = 1L;
 
-    private final Vocab vocab;
-    private final boolean doLowerCase;
+    private final SerializableTokenizer tokenizer;
+    private final int unkId;
     private final Counter texts = Metrics.counter(Tokenize.class, "texts_tokenized");
     private final Counter tokens = Metrics.counter(Tokenize.class, "tokens_emitted");
     private final Counter unks = Metrics.counter(Tokenize.class, "unk_tokens");
-    private transient BertTokenizer tokenizer;
-    private transient int unkId;
 
     TokenizeFn(Vocab vocab, boolean doLowerCase) {
-      this.vocab = vocab;
-      this.doLowerCase = doLowerCase;
-    }
-
-    @Setup
-    public void setup() {
-      tokenizer = new BertTokenizer(vocab, doLowerCase);
-      unkId = vocab.idOf(Vocab.UNK);
+      this.tokenizer = new SerializableTokenizer(vocab, doLowerCase);
+      this.unkId = vocab.idOf(Vocab.UNK);
     }
 
     @ProcessElement
     public void process(@Element String text, OutputReceiver<List<Integer>> out) {
+      BertTokenizer tokenizer = this.tokenizer.get();
       int n = tokenizer.tokenizeToIdBuffer(text);
       List<Integer> ids = new ArrayList<>(n);
       int unk = 0;

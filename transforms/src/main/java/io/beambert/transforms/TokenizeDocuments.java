@@ -3,6 +3,7 @@ package io.beambert.transforms;
 import io.beambert.schemas.Document;
 import io.beambert.schemas.TokenizedDocument;
 import io.beambert.text.BertTokenizer;
+import io.beambert.text.SerializableTokenizer;
 import io.beambert.text.Vocab;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,24 +68,17 @@ public final class TokenizeDocuments
 
   /** One tokenizer per DoFn instance, built in setup. */
   static final class TokenizeDocumentFn extends DoFn<Document, TokenizedDocument> {
-    private final Vocab vocab;
-    private final boolean doLowerCase;
-    private transient BertTokenizer tokenizer;
+    private final SerializableTokenizer tokenizer;
     private final Counter emptySentences =
         Metrics.counter(TokenizeDocuments.class, "sentences_without_tokens");
 
     TokenizeDocumentFn(Vocab vocab, boolean doLowerCase) {
-      this.vocab = vocab;
-      this.doLowerCase = doLowerCase;
-    }
-
-    @Setup
-    public void setup() {
-      tokenizer = new BertTokenizer(vocab, doLowerCase);
+      this.tokenizer = new SerializableTokenizer(vocab, doLowerCase);
     }
 
     @ProcessElement
     public void process(@Element Document doc, OutputReceiver<TokenizedDocument> out) {
+      BertTokenizer tokenizer = this.tokenizer.get();
       List<List<Integer>> sentences = new ArrayList<>(doc.getSentences().size());
       for (String sentence : doc.getSentences()) {
         int n = tokenizer.tokenizeToIdBuffer(sentence);

@@ -93,11 +93,8 @@ final class WordCounter {
       counts = new HashMap<>();
       shards[shard] = counts;
     }
-    Long old = counts.put(word, 1L);
-    if (old == null) {
+    if (counts.merge(word, 1L, Long::sum) == 1L) {
       entries++;
-    } else {
-      counts.put(word, old + 1);
     }
   }
 }

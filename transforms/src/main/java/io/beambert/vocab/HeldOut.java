@@ -1,6 +1,6 @@
 package io.beambert.vocab;
 
-import java.nio.charset.StandardCharsets;
+import io.beambert.random.Hashes;
 
 /**
  * The held-out slice of a corpus: the lines kept out of vocabulary learning and used to measure it.
@@ -15,14 +15,7 @@ public final class HeldOut {
 
   /** The hash the slice is chosen by; stable across JVMs and releases. */
   public static long hash(String line) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : line.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xFF;
-      h *= 0x100000001b3L;
-    }
-    h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-    h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-    return h ^ (h >>> 31);
+    return Hashes.splitMix64(Hashes.fnv1a64(line));
   }
 
   /** Whether {@code line} is in the held-out slice of {@code percent} percent (0 to 100). */

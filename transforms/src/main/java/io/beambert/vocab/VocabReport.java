@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Measures a vocabulary on held-out words: fertility (word pieces per word) and the {@code [UNK]}
@@ -53,7 +52,7 @@ public final class VocabReport {
     long total = 0;
     long pieces = 0;
     long unk = 0;
-    for (Map.Entry<String, Long> e : new TreeMap<>(words).entrySet()) {
+    for (Map.Entry<String, Long> e : words.entrySet()) { // sums: any order gives the same
       long count = e.getValue();
       if (e.getKey().equals(TOO_LONG_WORDS)) {
         total += count;
@@ -78,7 +77,7 @@ public final class VocabReport {
   public static List<Difference> differences(
       BertTokenizer learned, BertTokenizer other, Map<String, Long> words, int limit, int direction) {
     List<Difference> all = new ArrayList<>();
-    for (Map.Entry<String, Long> e : new TreeMap<>(words).entrySet()) {
+    for (Map.Entry<String, Long> e : words.entrySet()) { // the sort below is a total order
       if (e.getKey().equals(TOO_LONG_WORDS)) {
         continue; // [UNK] with every vocabulary
       }

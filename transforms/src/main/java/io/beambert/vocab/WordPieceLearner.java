@@ -140,6 +140,8 @@ public final class WordPieceLearner {
     String[] words =
         wordCounts.entrySet().stream()
             .filter(e -> !e.getKey().isEmpty() && e.getValue() != null && e.getValue() > 0)
+            // The count of words too long for WordPiece, kept beside the words, is not a word.
+            .filter(e -> !e.getKey().equals(VocabReport.TOO_LONG_WORDS))
             .map(Map.Entry::getKey)
             .sorted()
             .toArray(String[]::new);
@@ -307,7 +309,7 @@ public final class WordPieceLearner {
       for (int w = 0; w < wordSymbols.length; w++) {
         int[] syms = wordSymbols[w];
         for (int k = 0; k + 1 < syms.length; k++) {
-          int p = pairs.idOf(syms[k], syms[k + 1], true);
+          int p = pairs.idOf(syms[k], syms[k + 1]);
           if (pairs.count[p] == 0) {
             onPairRevived(p);
           }
@@ -367,7 +369,7 @@ public final class WordPieceLearner {
 
     /** Adds {@code delta} to the count of pair (x, y), found in word {@code w}. */
     private void change(int x, int y, long delta, int w) {
-      int p = pairs.idOf(x, y, true);
+      int p = pairs.idOf(x, y);
       if (pairs.count[p] == 0 && delta > 0) {
         onPairRevived(p);
       }
@@ -602,7 +604,7 @@ public final class WordPieceLearner {
       return size;
     }
 
-    int idOf(int a, int b, boolean create) {
+    int idOf(int a, int b) {
       long key = pairKey(a, b);
       int mask = slots.length - 1;
       int i = mix(key) & mask;
@@ -611,9 +613,6 @@ public final class WordPieceLearner {
           return slots[i] - 1;
         }
         i = (i + 1) & mask;
-      }
-      if (!create) {
-        return -1;
       }
       int id = size++;
       if (id == left.length) {

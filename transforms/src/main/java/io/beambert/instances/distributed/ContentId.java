@@ -1,5 +1,6 @@
 package io.beambert.instances.distributed;
 
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -99,7 +100,7 @@ public final class ContentId {
       b = fmix(b);
       a += b;
       b += a;
-      return String.format("%016x%016x", a, b);
+      return HexFormat.of().toHexDigits(a) + HexFormat.of().toHexDigits(b);
     }
 
     private static long fmix(long k) {

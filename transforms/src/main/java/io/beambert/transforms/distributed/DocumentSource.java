@@ -72,19 +72,21 @@ public final class DocumentSource {
     return new DocumentSource(null, Objects.requireNonNull(file, "file"), offset, length, textHash);
   }
 
-  /** Whether the text is carried in this element. */
-  public boolean hasText() {
-    return text != null;
-  }
-
-  /** The file of a location ({@code null} for a carried text). */
-  public String file() {
-    return file;
-  }
-
-  /** The byte offset of a location. */
-  public long offset() {
-    return offset;
+  /**
+   * The {@link String#hashCode()} of the sentences joined with {@code '\n'}, without joining them.
+   */
+  public static int textHash(List<String> sentences) {
+    int h = 0;
+    for (int i = 0; i < sentences.size(); i++) {
+      if (i > 0) {
+        h = 31 * h + '\n';
+      }
+      String s = sentences.get(i);
+      for (int k = 0, n = s.length(); k < n; k++) {
+        h = 31 * h + s.charAt(k);
+      }
+    }
+    return h;
   }
 
   /**

@@ -475,7 +475,6 @@ public final class GenerateDistributed
       for (int i = 0; i < sources.size(); i++) {
         docs.add(KV.of(sources.get(i).getKey(), read.get(i)));
       }
-      sources = null;
       // By id, then by text: two different texts with one id (a hash collision) keep a fixed order.
       docs.sort(
           (a, b) -> {
@@ -518,7 +517,6 @@ public final class GenerateDistributed
         tokens.add(ids2);
         texts.add(text);
       }
-      docs = null; // let the pool's texts go before the instances are made
       ProgressCounters.addDocuments(ids.size() + emptyDocs + deadLetters.size());
 
       List<PoolGenerator.Failure> failed = new ArrayList<>();

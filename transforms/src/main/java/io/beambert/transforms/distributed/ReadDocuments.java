@@ -78,44 +78,44 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
    * }</pre>
    */
   public static Sources sources(String filepattern) {
-    return new Sources(from(filepattern).filepattern, RANGE_BYTES);
+    return new Sources(from(filepattern));
   }
 
   /** {@link ReadDocuments#sources}: documents as {@code KV<id, DocumentSource>}. */
   public static final class Sources
       extends PTransform<PBegin, PCollection<KV<String, DocumentSource>>> {
-    private final String filepattern;
-    private final long rangeBytes;
+    private final ReadDocuments read;
 
-    private Sources(String filepattern, long rangeBytes) {
-      this.filepattern = filepattern;
-      this.rangeBytes = rangeBytes;
+    private Sources(ReadDocuments read) {
+      this.read = read;
     }
 
     /** Reads large files in ranges of {@code rangeBytes} (tests: small). */
     Sources withRangeBytes(long rangeBytes) {
-      return new Sources(filepattern, rangeBytes);
+      return new Sources(read.withRangeBytes(rangeBytes));
     }
 
     @Override
     public PCollection<KV<String, DocumentSource>> expand(PBegin begin) {
-      return begin
-          .apply("MatchFiles", FileIO.match().filepattern(filepattern))
-          .apply("OpenFiles", FileIO.readMatches())
-          .apply("SplitLargeFiles", FileRanges.of(rangeBytes))
-          .apply("SplitDocuments", ParDo.of(new SourcesFn(rangeBytes)))
+      return read.pieces(begin)
+          .apply("SplitDocuments", ParDo.of(new SourcesFn(read.rangeBytes)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder()));
     }
   }
 
   @Override
   public PCollection<KV<String, String>> expand(PBegin begin) {
+    return pieces(begin)
+        .apply("SplitDocuments", ParDo.of(new SplitFn(rangeBytes)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+  }
+
+  /** The matched files, large ones as ranges ({@link FileRanges}). */
+  private PCollection<KV<FileIO.ReadableFile, Long>> pieces(PBegin begin) {
     return begin
         .apply("MatchFiles", FileIO.match().filepattern(filepattern))
         .apply("OpenFiles", FileIO.readMatches())
-        .apply("SplitLargeFiles", FileRanges.of(rangeBytes))
-        .apply("SplitDocuments", ParDo.of(new SplitFn(rangeBytes)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+        .apply("SplitLargeFiles", FileRanges.of(rangeBytes));
   }
 
   /** Receives the documents of a file: stripped sentences and the byte range of their lines. */
@@ -253,11 +253,10 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
           piece.getValue(),
           rangeBytes,
           (sentences, start, end) -> {
-            String text = String.join("\n", sentences);
             DocumentSource source =
                 seekable && end - start <= Integer.MAX_VALUE - 16
-                    ? DocumentSource.at(name, start, end - start, text.hashCode())
-                    : DocumentSource.text(text);
+                    ? DocumentSource.at(name, start, end - start, DocumentSource.textHash(sentences))
+                    : DocumentSource.text(String.join("\n", sentences));
             out.output(KV.of(ContentId.of(sentences), source));
             read.inc();
           });
