@@ -91,9 +91,10 @@ public final class BeamArgs {
   static Path loopbackFlinkConfDir() {
     try {
       Path dir = Files.createTempDirectory("beambert-flink-conf");
+      // Deleted at exit in the reverse order of registration: the file, then the folder.
+      dir.toFile().deleteOnExit();
       Files.write(dir.resolve("config.yaml"), LOOPBACK_FLINK_CONFIG, StandardCharsets.UTF_8);
       dir.resolve("config.yaml").toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a Flink configuration folder", e);

@@ -9,15 +9,18 @@ import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import io.beambert.io.ReadCorpus;
 import io.beambert.transforms.CountCorpusWords;
+import io.beambert.transforms.InProcessMetrics;
 import io.beambert.transforms.LearnVocab;
 import io.beambert.vocab.HeldOut;
 import io.beambert.vocab.LearnedVocab;
 import io.beambert.vocab.TokenizerJson;
 import io.beambert.vocab.VocabReport;
 import io.beambert.vocab.WordPieceLearner;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,12 +31,14 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -61,6 +66,9 @@ import org.slf4j.LoggerFactory;
  * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
  * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
  * {@code --compareVocab}; held-out words too long for WordPiece count as {@code [UNK]} words).
+ * With {@code --engine=inprocess} (by default for inputs of up to {@value #IN_PROCESS_MAX_BYTES}
+ * bytes on the DirectRunner) the same steps run in this JVM without a pipeline ({@link
+ * CountCorpusWords#countInProcess}, {@link LearnVocab#learn}), with the same output and counters.
  * Progress is logged at INFO while it runs (logger {@code io.beambert}); the report and the run's
  * counters are printed at the end. Command-line mistakes (an unknown option, a value of the wrong
  * type or out of range, a missing required option) throw {@link UsageException} with one line
@@ -132,7 +140,25 @@ public final class LearnVocabPipeline {
     String getCompareVocab();
 
     void setCompareVocab(String value);
+
+    @Description(
+        "How the job runs. beam: a Beam pipeline on --runner (word counting as a distributed"
+            + " combine). inprocess: in this JVM without a pipeline, one thread per core (the same"
+            + " reading, counting and learning code and the same output, without the pipeline's"
+            + " start-up of a second or more); only with the DirectRunner. auto: inprocess when the"
+            + " runner is the DirectRunner (the default) and the input files total at most 64 MiB,"
+            + " beam otherwise.")
+    @Default.String("auto")
+    String getEngine();
+
+    void setEngine(String value);
   }
+
+  /** Input size up to which {@code --engine=auto} runs in process: 64 MiB. */
+  static final long IN_PROCESS_MAX_BYTES = 64L << 20;
+
+  /** Values of {@code --engine}. */
+  static final List<String> ENGINES = List.of("auto", "beam", "inprocess");
 
   /** Runs {@code beambert vocab}; throws on bad options, missing input or a failed run. */
   public static void main(String[] args) throws IOException {
@@ -261,10 +287,63 @@ public final class LearnVocabPipeline {
       throw new UsageException(
           "--heldOutPercent must be in [0, 50], got " + options.getHeldOutPercent());
     }
+    if (!ENGINES.contains(options.getEngine())) {
+      throw new UsageException(
+          "--engine must be one of " + String.join(", ", ENGINES) + ", got '" + options.getEngine()
+              + "'");
+    }
+    if (options.getEngine().equals("inprocess") && !isDirectRunner(options)) {
+      throw new UsageException(
+          "--engine=inprocess runs in this JVM and takes no --runner (got "
+              + options.getRunner().getSimpleName() + "); use --engine=beam or drop --runner");
+    }
   }
 
-  /** Builds, runs and waits for the pipeline, then prints the report and counters. */
-  public static PipelineResult run(Options options) throws IOException {
+  private static boolean isDirectRunner(Options options) {
+    return options.getRunner().getSimpleName().equals("DirectRunner");
+  }
+
+  /**
+   * Whether the job runs in this JVM without a pipeline ({@code --engine}, for {@code auto} the
+   * runner and the total size of the input files).
+   */
+  static boolean runsInProcess(Options options, long inputBytes) {
+    switch (options.getEngine()) {
+      case "inprocess":
+        return true;
+      case "beam":
+        return false;
+      default:
+        return isDirectRunner(options) && inputBytes <= IN_PROCESS_MAX_BYTES;
+    }
+  }
+
+  /**
+   * Runs the job (a pipeline, or in this JVM: see {@code --engine}) and waits for it, then prints
+   * the report and the counters; returns the counters.
+   *
+   * @throws IllegalArgumentException when no file matches {@code --input}, an option is out of
+   *     range, or {@code --compareVocab} cannot be read
+   */
+  public static Map<String, Long> run(Options options) throws IOException {
+    checkRanges(options);
+    ReadCorpus.checkMatches(options.getInput(), options);
+    List<MatchResult.Metadata> files = ReadCorpus.matchFiles(options.getInput());
+    long inputBytes = files.stream().mapToLong(MatchResult.Metadata::sizeBytes).sum();
+    Map<String, Long> counters =
+        runsInProcess(options, inputBytes) ? runInProcess(options, files) : runPipeline(options);
+    ResourceId report = outputFile(options.getOutput(), "vocab-report.json");
+    try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
+      System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    System.out.println("counters:");
+    for (Map.Entry<String, Long> e : counters.entrySet()) {
+      System.out.printf("  %s: %d%n", e.getKey(), e.getValue());
+    }
+    return counters;
+  }
+
+  private static Map<String, Long> runPipeline(Options options) throws IOException {
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options);
     LOG.info(
@@ -273,18 +352,66 @@ public final class LearnVocabPipeline {
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
+    logWritten(options, start);
+    return counters(result);
+  }
+
+  /**
+   * Counts and learns in this JVM: {@link CountCorpusWords#countInProcess} and {@link
+   * LearnVocab#learn}, then writes what the pipeline's last step writes.
+   */
+  private static Map<String, Long> runInProcess(Options options, List<MatchResult.Metadata> files)
+      throws IOException {
+    checkCompareVocab(options);
+    int threads = Runtime.getRuntime().availableProcessors();
+    LOG.info(
+        "learning a {}-token vocabulary from {} in this JVM ({} threads; --engine=beam for a"
+            + " pipeline)",
+        options.getVocabSize(), options.getInput(), threads);
+    long start = System.nanoTime();
+    InProcessMetrics metrics = new InProcessMetrics();
+    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      CountCorpusWords.Counts counts =
+          countCorpusWords(options).countInProcess(files, threads);
+      LearnedVocab vocab = learnVocab(options).learn(counts.training());
+      vocabFiles(options).write(vocab, counts.heldOut());
+    }
+    logWritten(options, start);
+    return metrics.counters(COUNTER_NAMESPACES);
+  }
+
+  private static void logWritten(Options options, long startNanos) {
     LOG.info(
         "wrote vocab.txt, tokenizer.json and vocab-report.json to {} ({} s)",
-        options.getOutput(), String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
-    ResourceId report = outputFile(options.getOutput(), "vocab-report.json");
-    try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
-      System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        options.getOutput(),
+        String.format(Locale.ROOT, "%.2f", (System.nanoTime() - startNanos) / 1e9));
+  }
+
+  /** Fails early, with a message naming the file, when {@code --compareVocab} cannot be used. */
+  private static void checkCompareVocab(Options options) throws IOException {
+    if (!options.getCompareVocab().isEmpty()) {
+      Vocab.load(Path.of(options.getCompareVocab()));
     }
-    System.out.println("counters:");
-    for (Map.Entry<String, Long> e : counters(result).entrySet()) {
-      System.out.printf("  %s: %d%n", e.getKey(), e.getValue());
-    }
-    return result;
+  }
+
+  private static CountCorpusWords countCorpusWords(Options options) {
+    return CountCorpusWords.create()
+        .withDoLowerCase(options.getDoLowerCase())
+        .withHeldOutPercent(options.getHeldOutPercent());
+  }
+
+  private static LearnVocab learnVocab(Options options) {
+    return LearnVocab.create()
+        .withVocabSize(options.getVocabSize())
+        .withMinFrequency(options.getMinFrequency())
+        .withLimitAlphabet(options.getLimitAlphabet())
+        .withDoLowerCase(options.getDoLowerCase());
+  }
+
+  private static VocabFiles vocabFiles(Options options) {
+    return new VocabFiles(
+        options.getOutput(), options.getDoLowerCase(), options.getCompareVocab(),
+        options.getHeldOutPercent());
   }
 
   /**
@@ -297,27 +424,13 @@ public final class LearnVocabPipeline {
     String pattern = options.getInput();
     checkRanges(options);
     ReadCorpus.checkMatches(pattern, options);
-    if (!options.getCompareVocab().isEmpty()) {
-      Vocab.load(Path.of(options.getCompareVocab())); // fails early with a message naming it
-    }
-    LearnVocab learn =
-        LearnVocab.create()
-            .withVocabSize(options.getVocabSize())
-            .withMinFrequency(options.getMinFrequency())
-            .withLimitAlphabet(options.getLimitAlphabet())
-            .withDoLowerCase(options.getDoLowerCase());
-    int percent = options.getHeldOutPercent();
-
+    checkCompareVocab(options);
     PCollectionTuple counts =
         pipeline
             .apply("ListFiles", ReadCorpus.from(pattern).withMatchWhenBuilt().files())
-            .apply(
-                "CountCorpusWords",
-                CountCorpusWords.create()
-                    .withDoLowerCase(options.getDoLowerCase())
-                    .withHeldOutPercent(percent));
+            .apply("CountCorpusWords", countCorpusWords(options));
     PCollection<LearnedVocab> vocab =
-        counts.get(CountCorpusWords.TRAINING).apply("LearnVocab", learn.fromCounts());
+        counts.get(CountCorpusWords.TRAINING).apply("LearnVocab", learnVocab(options).fromCounts());
     PCollectionView<Map<String, Long>> heldOutWords =
         counts
             .get(CountCorpusWords.HELD_OUT)
@@ -325,15 +438,11 @@ public final class LearnVocabPipeline {
             .apply("AsSideInput", View.asSingleton());
     vocab.apply(
         "WriteVocab",
-        ParDo.of(
-                new WriteFn(
-                    options.getOutput(),
-                    options.getDoLowerCase(),
-                    options.getCompareVocab(),
-                    percent,
-                    heldOutWords))
-            .withSideInputs(heldOutWords));
+        ParDo.of(new WriteFn(vocabFiles(options), heldOutWords)).withSideInputs(heldOutWords));
   }
+
+  /** Prefix of the namespaces of the counters a run prints. */
+  private static final String COUNTER_NAMESPACES = "io.beambert.";
 
   /** The values of this job's counters, by name, in name order. */
   static Map<String, Long> counters(PipelineResult result) {
@@ -341,7 +450,7 @@ public final class LearnVocabPipeline {
     MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
     for (MetricResult<Long> counter : metrics.getCounters()) {
       String ns = counter.getName().getNamespace();
-      if (ns.startsWith("io.beambert.")) {
+      if (ns.startsWith(COUNTER_NAMESPACES)) {
         out.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
       }
     }
@@ -357,38 +466,50 @@ public final class LearnVocabPipeline {
   static final class WriteFn extends DoFn<LearnedVocab, String> {
     private static final long serialVersionUID = 1L;
 
-    private final String output;
-    private final boolean doLowerCase;
-    private final String compareVocab;
-    private final int heldOutPercent;
+    private final VocabFiles files;
     private final PCollectionView<Map<String, Long>> heldOutWords;
-    private final Counter distinctWords = Metrics.counter(NAMESPACE, "distinct_words");
-    private final Counter heldOutWordCount = Metrics.counter(NAMESPACE, "held_out_words");
 
-    WriteFn(
-        String output,
-        boolean doLowerCase,
-        String compareVocab,
-        int heldOutPercent,
-        PCollectionView<Map<String, Long>> heldOutWords) {
-      this.output = output;
-      this.doLowerCase = doLowerCase;
-      this.compareVocab = compareVocab;
-      this.heldOutPercent = heldOutPercent;
+    WriteFn(VocabFiles files, PCollectionView<Map<String, Long>> heldOutWords) {
+      this.files = files;
       this.heldOutWords = heldOutWords;
     }
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
-      LearnedVocab vocab = c.element();
-      Map<String, Long> words = c.sideInput(heldOutWords);
+      c.output(files.write(c.element(), c.sideInput(heldOutWords)));
+    }
+  }
+
+  /** The job's output files: vocab.txt, tokenizer.json and vocab-report.json. */
+  static final class VocabFiles implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Counter DISTINCT_WORDS = Metrics.counter(NAMESPACE, "distinct_words");
+    private static final Counter HELD_OUT_WORDS = Metrics.counter(NAMESPACE, "held_out_words");
+
+    private final String output;
+    private final boolean doLowerCase;
+    private final String compareVocab;
+    private final int heldOutPercent;
+
+    VocabFiles(String output, boolean doLowerCase, String compareVocab, int heldOutPercent) {
+      this.output = output;
+      this.doLowerCase = doLowerCase;
+      this.compareVocab = compareVocab;
+      this.heldOutPercent = heldOutPercent;
+    }
+
+    /**
+     * Writes the three files for {@code vocab}, measured on the held-out {@code words}; returns the
+     * report.
+     */
+    String write(LearnedVocab vocab, Map<String, Long> words) throws IOException {
       write("vocab.txt", vocab.toVocabFile());
       write("tokenizer.json", TokenizerJson.of(vocab.tokens(), doLowerCase));
       String report = report(vocab, words);
       write("vocab-report.json", report);
-      distinctWords.inc(vocab.distinctWords());
-      heldOutWordCount.inc(words.values().stream().mapToLong(Long::longValue).sum());
-      c.output(report);
+      DISTINCT_WORDS.inc(vocab.distinctWords());
+      HELD_OUT_WORDS.inc(words.values().stream().mapToLong(Long::longValue).sum());
+      return report;
     }
 
     private String report(LearnedVocab vocab, Map<String, Long> words) throws IOException {

@@ -2,6 +2,7 @@ package io.beambert.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -25,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +54,8 @@ class LearnVocabPipelineTest {
     return lines;
   }
 
-  private static PipelineResult runVocab(String... args) throws IOException {
+  /** Runs {@code beambert vocab} with {@code args}; returns its counters. */
+  private static Map<String, Long> runVocab(String... args) throws IOException {
     PipelineOptionsFactory.register(LearnVocabPipeline.Options.class);
     LearnVocabPipeline.Options options =
         PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args))
@@ -107,9 +108,9 @@ class LearnVocabPipelineTest {
   }
 
   @Test
-  void sameVocabOnDirectAndFlinkWhateverTheOrderFileSplitAndParallelism(@TempDir Path dir)
+  void sameVocabInProcessOnDirectAndOnFlinkWhateverTheOrderFileSplitAndParallelism(@TempDir Path dir)
       throws Exception {
-    List<String> lines = corpus().subList(0, 400); // tiny: four pipelines run
+    List<String> lines = corpus().subList(0, 400); // tiny: four pipelines and two in-process runs
     Path single = dir.resolve("single.txt");
     Files.write(single, lines, StandardCharsets.UTF_8);
     List<String> shuffled = new ArrayList<>(lines);
@@ -122,10 +123,18 @@ class LearnVocabPipelineTest {
         split.resolve("b.txt"), shuffled.subList(2 * third, shuffled.size()),
         StandardCharsets.UTF_8);
 
-    runVocab("--input=" + single, "--output=" + dir.resolve("direct"), "--vocabSize=300");
+    // In this JVM (the default for small inputs) and as a Beam pipeline, on the DirectRunner and
+    // on an embedded Flink at parallelism 1 and 4.
+    runVocab("--input=" + single, "--output=" + dir.resolve("inprocess"), "--vocabSize=300");
+    runVocab(
+        "--input=" + split + "/*.txt", "--output=" + dir.resolve("inprocess-split"),
+        "--vocabSize=300");
+    runVocab(
+        "--input=" + single, "--output=" + dir.resolve("direct"), "--vocabSize=300",
+        "--engine=beam");
     runVocab(
         "--input=" + split + "/*.txt", "--output=" + dir.resolve("direct-split"),
-        "--vocabSize=300");
+        "--vocabSize=300", "--engine=beam");
     for (int parallelism : new int[] {1, 4}) {
       runVocab(
           "--input=" + split + "/*.txt",
@@ -139,7 +148,7 @@ class LearnVocabPipelineTest {
     byte[] direct = Files.readAllBytes(dir.resolve("direct/vocab.txt"));
     assertTrue(direct.length > 600, new String(direct, StandardCharsets.UTF_8));
     byte[] json = Files.readAllBytes(dir.resolve("direct/tokenizer.json"));
-    for (String run : List.of("direct-split", "flink1", "flink4")) {
+    for (String run : List.of("inprocess", "inprocess-split", "direct-split", "flink1", "flink4")) {
       assertArrayEquals(direct, Files.readAllBytes(dir.resolve(run + "/vocab.txt")), run);
       assertArrayEquals(json, Files.readAllBytes(dir.resolve(run + "/tokenizer.json")), run);
       assertArrayEquals(
@@ -189,16 +198,66 @@ class LearnVocabPipelineTest {
       }
       huge.write("\nlast line\n".getBytes(StandardCharsets.US_ASCII));
     }
-    Path out = dir.resolve("out");
-    PipelineResult result =
-        runVocab("--input=" + in + "/*", "--output=" + out, "--vocabSize=50", "--minFrequency=1");
-    Map<String, Long> counters = LearnVocabPipeline.counters(result);
-    assertEquals(3L, counters.get("invalid_utf8_bytes_dropped"), counters.toString());
-    assertEquals(1L, counters.get("lines_truncated"), counters.toString());
-    List<String> vocab = Files.readAllLines(out.resolve("vocab.txt"), StandardCharsets.UTF_8);
-    assertTrue(vocab.contains("lorem"), vocab.toString());
-    assertTrue(vocab.contains("##f") || vocab.contains("caf"), vocab.toString());
-    assertTrue(vocab.stream().noneMatch(t -> t.indexOf('\0') >= 0 || t.indexOf('\uFFFD') >= 0));
+    // In this JVM and as a pipeline: the same counters and the same vocabulary.
+    Map<String, Long> inProcess = null;
+    for (String engine : List.of("inprocess", "beam")) {
+      Path out = dir.resolve("out-" + engine);
+      Map<String, Long> counters =
+          runVocab("--input=" + in + "/*", "--output=" + out, "--vocabSize=50",
+              "--minFrequency=1", "--engine=" + engine);
+      assertEquals(3L, counters.get("invalid_utf8_bytes_dropped"), counters.toString());
+      assertEquals(1L, counters.get("lines_truncated"), counters.toString());
+      List<String> vocab = Files.readAllLines(out.resolve("vocab.txt"), StandardCharsets.UTF_8);
+      assertTrue(vocab.contains("lorem"), vocab.toString());
+      assertTrue(vocab.contains("##f") || vocab.contains("caf"), vocab.toString());
+      assertTrue(vocab.stream().noneMatch(t -> t.indexOf('\0') >= 0 || t.indexOf('\uFFFD') >= 0));
+      if (inProcess == null) {
+        inProcess = counters;
+      } else {
+        assertEquals(inProcess, counters);
+        assertArrayEquals(
+            Files.readAllBytes(dir.resolve("out-inprocess/vocab.txt")),
+            Files.readAllBytes(out.resolve("vocab.txt")));
+      }
+    }
+  }
+
+  @Test
+  void autoRunsSmallInputsOnTheDirectRunnerInProcessAndEverythingElseAsAPipeline() {
+    LearnVocabPipeline.Options direct =
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y"});
+    assertTrue(LearnVocabPipeline.runsInProcess(direct, 0));
+    assertTrue(LearnVocabPipeline.runsInProcess(direct, LearnVocabPipeline.IN_PROCESS_MAX_BYTES));
+    assertFalse(
+        LearnVocabPipeline.runsInProcess(direct, LearnVocabPipeline.IN_PROCESS_MAX_BYTES + 1));
+    LearnVocabPipeline.Options flink =
+        LearnVocabPipeline.parse(
+            new String[] {"--input=x", "--output=y", "--runner=FlinkRunner"});
+    assertFalse(LearnVocabPipeline.runsInProcess(flink, 0));
+    LearnVocabPipeline.Options beam =
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--engine=beam"});
+    assertFalse(LearnVocabPipeline.runsInProcess(beam, 0));
+    LearnVocabPipeline.Options inProcess =
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--engine=inprocess"});
+    assertTrue(LearnVocabPipeline.runsInProcess(inProcess, Long.MAX_VALUE));
+  }
+
+  @Test
+  void inProcessWithAnotherRunnerIsAUsageError(@TempDir Path dir) throws IOException {
+    Path input = dir.resolve("in.txt");
+    Files.writeString(input, "some text\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        BeamBert.run(
+            new String[] {"vocab", "--input=" + input, "--output=" + dir.resolve("out"),
+                "--engine=inprocess", "--runner=FlinkRunner"},
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String printed = err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(BeamBert.EXIT_USAGE, status, printed);
+    assertTrue(
+        printed.startsWith("beambert vocab: error: --engine=inprocess runs in this JVM and takes"
+            + " no --runner (got FlinkRunner)"),
+        printed);
   }
 
   @Test
@@ -234,6 +293,7 @@ class LearnVocabPipelineTest {
     defaults.put("doLowerCase", "true");
     defaults.put("heldOutPercent", "1");
     defaults.put("compareVocab", "");
+    defaults.put("engine", "auto");
     for (Map.Entry<String, String> e : defaults.entrySet()) {
       String block = optionBlock(help, e.getKey());
       assertTrue(
@@ -273,7 +333,8 @@ class LearnVocabPipelineTest {
         "--vocabSize=3|--vocabSize must be greater than 5, got 3",
         "--minFrequency=0|--minFrequency must be at least 1, got 0",
         "--limitAlphabet=0|--limitAlphabet must be at least 1, got 0",
-        "--heldOutPercent=51|--heldOutPercent must be in [0, 50], got 51"
+        "--heldOutPercent=51|--heldOutPercent must be in [0, 50], got 51",
+        "--engine=fast|--engine must be one of auto, beam, inprocess, got 'fast'"
       })
   void usageErrorsExitWithStatusTwoAndOneLineNamingTheFlag(
       String flag, String message, @TempDir Path dir) throws Exception {

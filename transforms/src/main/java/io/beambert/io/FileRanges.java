@@ -4,6 +4,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -61,6 +62,16 @@ public final class FileRanges
     return start + rangeBytes >= size ? size : start + rangeBytes;
   }
 
+  /**
+   * Whether a file is read in ranges of {@code rangeBytes}: it is uncompressed, cheap to seek in
+   * and larger than that.
+   */
+  public static boolean splits(MatchResult.Metadata file, Compression compression, long rangeBytes) {
+    return compression == Compression.UNCOMPRESSED
+        && file.isReadSeekEfficient()
+        && file.sizeBytes() > rangeBytes;
+  }
+
   @Override
   public PCollection<KV<FileIO.ReadableFile, Long>> expand(PCollection<FileIO.ReadableFile> files) {
     KvCoder<FileIO.ReadableFile, Long> coder = KvCoder.of(files.getCoder(), VarLongCoder.of());
@@ -89,9 +100,7 @@ public final class FileRanges
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       long size = file.getMetadata().sizeBytes();
-      if (file.getCompression() == Compression.UNCOMPRESSED
-          && file.getMetadata().isReadSeekEfficient()
-          && size > rangeBytes) {
+      if (splits(file.getMetadata(), file.getCompression(), rangeBytes)) {
         for (long start = 0; start < size; start += rangeBytes) {
           out.get(RANGES).output(KV.of(file, start));
         }

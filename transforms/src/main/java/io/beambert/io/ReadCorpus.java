@@ -184,6 +184,15 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
 
   /** The files matching the pattern now, in name order (none for an empty match). */
   private List<MatchResult.Metadata> matchNow() {
+    return matchFiles(filepattern);
+  }
+
+  /**
+   * The files (not folders) matching {@code filepattern} now, in name order; none for an empty
+   * match. The file systems must be registered ({@link FileSystems#setDefaultPipelineOptions}) for
+   * schemes other than local files.
+   */
+  public static List<MatchResult.Metadata> matchFiles(String filepattern) {
     try {
       MatchResult result =
           FileSystems.match(Collections.singletonList(filepattern), EmptyMatchTreatment.ALLOW)

@@ -6,12 +6,30 @@ import io.beambert.text.BertTokenizer;
 import io.beambert.text.Utf8Lines;
 import io.beambert.vocab.HeldOut;
 import io.beambert.vocab.VocabReport;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -169,6 +187,173 @@ public final class CountCorpusWords
   }
 
   /**
+   * Reads the lines of a whole file ({@code start < 0}) or of the lines starting in the range of
+   * {@code splitBytes} at {@code start}, and counts their words with {@code training} or {@code
+   * heldOut} (the held-out rule decides), handing a counter that is full to its consumer.
+   */
+  private static void countPiece(
+      MatchResult.Metadata file, Compression compression, long start, long splitBytes,
+      int maxLineBytes, int heldOutPercent, WordCounter training, WordCounter heldOut,
+      Consumer<WordCounter> trainingFull, Consumer<WordCounter> heldOutFull) throws IOException {
+    String name = file.resourceId().toString();
+    try (InputStream in = open(file, compression, start, splitBytes)) {
+      ReadCorpus.readLines(
+          name,
+          in,
+          maxLineBytes,
+          (index, text) -> {
+            // A percent of 0 holds out nothing: skip hashing every line.
+            if (heldOutPercent > 0 && HeldOut.isHeldOut(text, heldOutPercent)) {
+              LearnVocab.countLine(heldOut, text, heldOutFull);
+            } else {
+              LearnVocab.countLine(training, text, trainingFull);
+            }
+          });
+    }
+  }
+
+  /** The whole file ({@code start < 0}), or the lines starting in the range at {@code start}. */
+  private static InputStream open(
+      MatchResult.Metadata file, Compression compression, long start, long splitBytes)
+      throws IOException {
+    ReadableByteChannel channel = FileSystems.open(file.resourceId());
+    if (start < 0) {
+      return Channels.newInputStream(compression.readDecompressed(channel));
+    }
+    try {
+      ((SeekableByteChannel) channel).position(start);
+      // The last range reads on to the end, should the file have grown since it was listed.
+      long end = start + splitBytes >= file.sizeBytes() ? Long.MAX_VALUE : start + splitBytes;
+      return new LineRangeInputStream(Channels.newInputStream(channel), start, end);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** The word counts of {@link #countInProcess}: training and held-out slices. */
+  public static final class Counts {
+    private final Map<String, Long> training;
+    private final Map<String, Long> heldOut;
+
+    Counts(Map<String, Long> training, Map<String, Long> heldOut) {
+      this.training = training;
+      this.heldOut = heldOut;
+    }
+
+    /** The words of the lines not held out, with their counts. */
+    public Map<String, Long> training() {
+      return training;
+    }
+
+    /** The words of the held-out lines, with their counts. */
+    public Map<String, Long> heldOut() {
+      return heldOut;
+    }
+  }
+
+  /**
+   * Counts the words of {@code files} in this JVM with up to {@code threads} threads, without a
+   * pipeline: the same reading (large uncompressed files in ranges of {@value #SPLIT_BYTES} bytes),
+   * held-out split and counting as this transform, giving what its two outputs add up to. For one
+   * machine and inputs small enough that starting a pipeline would cost more than the counting.
+   * The metrics go to the calling thread's metrics container ({@link
+   * MetricsEnvironment#getCurrentContainer}), as a step's go to the step's; the progress log is the
+   * same.
+   *
+   * @throws IOException when a file cannot be read
+   */
+  public Counts countInProcess(List<MatchResult.Metadata> files, int threads) throws IOException {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    Queue<Piece> pieces = new ConcurrentLinkedQueue<>();
+    for (MatchResult.Metadata file : files) {
+      Compression compression = Compression.detect(file.resourceId().getFilename());
+      if (FileRanges.splits(file, compression, splitBytes)) {
+        for (long start = 0; start < file.sizeBytes(); start += splitBytes) {
+          pieces.add(new Piece(file, compression, start));
+        }
+      } else {
+        pieces.add(new Piece(file, compression, FileRanges.WHOLE_FILE));
+      }
+    }
+    MetricsContainer metrics = MetricsEnvironment.getCurrentContainer();
+    int workers = Math.min(threads, Math.max(1, pieces.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
+      Thread thread = new Thread(runnable, "beambert-count");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<Counts>> results = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        results.add(pool.submit(() -> countPieces(pieces, metrics)));
+      }
+      List<Map<String, Long>> training = new ArrayList<>();
+      List<Map<String, Long>> heldOut = new ArrayList<>();
+      for (Future<Counts> result : results) {
+        Counts counts = result.get();
+        training.add(counts.training());
+        heldOut.add(counts.heldOut());
+      }
+      return new Counts(LearnVocab.mergeCounts(training), LearnVocab.mergeCounts(heldOut));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while counting words");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IllegalStateException(cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One worker of {@link #countInProcess}: counts pieces until none is left. */
+  private Counts countPieces(Queue<Piece> pieces, MetricsContainer metrics) throws IOException {
+    Map<String, Long> trainingSums = new HashMap<>();
+    Map<String, Long> heldOutSums = new HashMap<>();
+    WordCounter training = LearnVocab.newCounter(doLowerCase, flushEntries);
+    WordCounter heldOut = LearnVocab.newCounter(doLowerCase, flushEntries);
+    Consumer<WordCounter> addToTraining = full -> LearnVocab.flushCounts(
+        full, (shard, counts) -> LearnVocab.addCounts(trainingSums, counts));
+    Consumer<WordCounter> addToHeldOut = full -> LearnVocab.flushCounts(
+        full, (shard, counts) -> LearnVocab.addCounts(heldOutSums, counts));
+    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      for (Piece piece = pieces.poll(); piece != null; piece = pieces.poll()) {
+        countPiece(
+            piece.file, piece.compression, piece.start, splitBytes, maxLineBytes, heldOutPercent,
+            training, heldOut, addToTraining, addToHeldOut);
+      }
+      addToTraining.accept(training);
+      addToHeldOut.accept(heldOut);
+    }
+    return new Counts(trainingSums, heldOutSums);
+  }
+
+  /** A whole file (start {@link FileRanges#WHOLE_FILE}) or the range of it at {@code start}. */
+  private static final class Piece {
+    final MatchResult.Metadata file;
+    final Compression compression;
+    final long start;
+
+    Piece(MatchResult.Metadata file, Compression compression, long start) {
+      this.file = file;
+      this.compression = compression;
+      this.start = start;
+    }
+  }
+
+  /**
    * Reads the lines of each file (or range of a file) and counts their words in memory, training
    * and held-out lines apart; emits partial counts (shard, encoded counts) per slice when it holds
    * too many distinct words and at the end of each bundle.
@@ -211,43 +396,13 @@ public final class CountCorpusWords
     public void process(
         @Element KV<FileIO.ReadableFile, Long> piece, MultiOutputReceiver out) throws IOException {
       FileIO.ReadableFile file = piece.getKey();
-      long start = piece.getValue();
-      String name = file.getMetadata().resourceId().toString();
-      try (InputStream in = open(file, start)) {
-        ReadCorpus.readLines(
-            name,
-            in,
-            maxLineBytes,
-            (index, text) -> {
-              // A percent of 0 holds out nothing: skip hashing every line.
-              if (heldOutPercent > 0 && HeldOut.isHeldOut(text, heldOutPercent)) {
-                LearnVocab.countLine(heldOut, text,
-                    (shard, counts) -> out.get(HELD_OUT_PARTIALS).output(KV.of(shard, counts)));
-              } else {
-                LearnVocab.countLine(training, text,
-                    (shard, counts) -> out.get(TRAINING_PARTIALS).output(KV.of(shard, counts)));
-              }
-            });
-      }
-    }
-
-    /** The whole file ({@code start < 0}), or the lines starting in the range at {@code start}. */
-    private InputStream open(FileIO.ReadableFile file, long start) throws IOException {
-      if (start < 0) {
-        return Channels.newInputStream(file.open());
-      }
-      SeekableByteChannel channel = file.openSeekable();
-      try {
-        channel.position(start);
-        // The last range reads on to the end, should the file have grown since it was listed.
-        long end = start + splitBytes >= file.getMetadata().sizeBytes()
-            ? Long.MAX_VALUE
-            : start + splitBytes;
-        return new LineRangeInputStream(Channels.newInputStream(channel), start, end);
-      } catch (IOException | RuntimeException e) {
-        channel.close();
-        throw e;
-      }
+      countPiece(
+          file.getMetadata(), file.getCompression(), piece.getValue(), splitBytes, maxLineBytes,
+          heldOutPercent, training, heldOut,
+          full -> LearnVocab.flush(
+              full, (shard, counts) -> out.get(TRAINING_PARTIALS).output(KV.of(shard, counts))),
+          full -> LearnVocab.flush(
+              full, (shard, counts) -> out.get(HELD_OUT_PARTIALS).output(KV.of(shard, counts))));
     }
 
     @FinishBundle

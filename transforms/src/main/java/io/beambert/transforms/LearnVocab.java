@@ -37,6 +37,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import io.beambert.vocab.VocabReport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.beam.sdk.values.KV;
@@ -319,12 +320,17 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
    * counts) to {@code out} once it holds too many distinct words.
    */
   static void countLine(WordCounter counter, String line, BiConsumer<Integer, byte[]> out) {
+    countLine(counter, line, full -> flush(full, out));
+  }
+
+  /** Counts the words of {@code line} with {@code counter}; hands it to {@code whenFull} when full. */
+  static void countLine(WordCounter counter, String line, Consumer<WordCounter> whenFull) {
     counter.countLine(line);
     if (counter.lines() % PROGRESS_LINES == 0) {
       progress(PROGRESS_LINES, 0);
     }
     if (counter.isFull()) {
-      flush(counter, out);
+      whenFull.accept(counter);
     }
   }
 
@@ -333,10 +339,15 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
    * figures to the metrics and the progress log, and empties it.
    */
   static void flush(WordCounter counter, BiConsumer<Integer, byte[]> out) {
+    flushCounts(counter, (shard, counts) -> out.accept(shard, encodeCounts(counts)));
+  }
+
+  /** Like {@link #flush}, handing out the shards' word-count maps themselves (not encoded). */
+  static void flushCounts(WordCounter counter, BiConsumer<Integer, Map<String, Long>> out) {
     WORDS_COUNTED.inc(counter.words());
     TOO_LONG_SKIPPED.inc(counter.tooLong());
     progress(counter.lines() % PROGRESS_LINES, counter.words() + counter.tooLong());
-    counter.flush((shard, counts) -> out.accept(shard, encodeCounts(counts)));
+    counter.flush(out);
   }
 
   /** Adds to the JVM-wide progress figures and logs them when the last line is old enough. */
@@ -547,22 +558,37 @@ public final class LearnVocab extends PTransform<PCollection<String>, PCollectio
 
     @ProcessElement
     public void process(@Element Map<String, Long> counts, OutputReceiver<LearnedVocab> out) {
-      LOG.info(
-          "learning a vocabulary of {} tokens from {} distinct words",
-          vocabSize, counts.size() - (counts.containsKey(VocabReport.TOO_LONG_WORDS) ? 1 : 0));
-      long start = System.nanoTime();
-      LearnedVocab vocab =
-          WordPieceLearner.create()
-              .withVocabSize(vocabSize)
-              .withMinFrequency(minFrequency)
-              .withLimitAlphabet(limitAlphabet)
-              .learn(counts); // it leaves out the count of words too long for WordPiece
-      LOG.info(
-          "learned {} tokens ({} characters, {} merges) in {} ms",
-          vocab.size(), vocab.alphabetSize(), vocab.merges(),
-          (System.nanoTime() - start) / 1_000_000);
-      out.output(vocab);
+      out.output(learn(counts, vocabSize, minFrequency, limitAlphabet));
     }
+  }
+
+  /**
+   * Learns a vocabulary in this JVM from word counts gathered elsewhere (e.g. by {@link
+   * CountCorpusWords#countInProcess}) with this transform's settings: what {@link #fromCounts()}
+   * does once it has added up its input. {@code counts} may hold {@link VocabReport#TOO_LONG_WORDS},
+   * which takes no part in learning.
+   */
+  public LearnedVocab learn(Map<String, Long> counts) {
+    return learn(counts, vocabSize, minFrequency, limitAlphabet);
+  }
+
+  private static LearnedVocab learn(
+      Map<String, Long> counts, int vocabSize, long minFrequency, int limitAlphabet) {
+    LOG.info(
+        "learning a vocabulary of {} tokens from {} distinct words",
+        vocabSize, counts.size() - (counts.containsKey(VocabReport.TOO_LONG_WORDS) ? 1 : 0));
+    long start = System.nanoTime();
+    LearnedVocab vocab =
+        WordPieceLearner.create()
+            .withVocabSize(vocabSize)
+            .withMinFrequency(minFrequency)
+            .withLimitAlphabet(limitAlphabet)
+            .learn(counts); // it leaves out the count of words too long for WordPiece
+    LOG.info(
+        "learned {} tokens ({} characters, {} merges) in {} ms",
+        vocab.size(), vocab.alphabetSize(), vocab.merges(),
+        (System.nanoTime() - start) / 1_000_000);
+    return vocab;
   }
 
   /** Coder for {@link LearnedVocab}: the token list and the figures, in a fixed layout. */

@@ -1,5 +1,6 @@
 package io.beambert.transforms;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,6 +191,73 @@ class CountCorpusWordsTest {
       linesRead += c.getAttempted();
     }
     org.junit.jupiter.api.Assertions.assertEquals(all.size(), linesRead);
+  }
+
+  @Test
+  void countsInProcessWhatThePipelineCountsWithTheSameCounters() throws IOException {
+    write(1); // one invalid byte
+    write(2);
+    Path gz = dir.resolve("part-3.txt.gz"); // read whole, decompressed
+    try (java.io.OutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(String.join("\n", lines(3)).getBytes(StandardCharsets.UTF_8));
+    }
+    Files.write(dir.resolve("part-4.txt"), new byte[0]);
+    List<String> all = new ArrayList<>(lines(1));
+    all.addAll(lines(2));
+    all.addAll(lines(3));
+    List<org.apache.beam.sdk.io.fs.MatchResult.Metadata> files =
+        ReadCorpus.matchFiles(dir.resolve("part-*").toString());
+    assertEquals(4, files.size());
+    long words = 0;
+    for (String line : all) {
+      words += count(List.of(line), false).entrySet().stream()
+          .filter(e -> !e.getKey().equals(VocabReport.TOO_LONG_WORDS))
+          .mapToLong(Map.Entry::getValue).sum();
+      words += count(List.of(line), true).entrySet().stream()
+          .filter(e -> !e.getKey().equals(VocabReport.TOO_LONG_WORDS))
+          .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    // Ranges of 97 bytes (some hold no line start), whole files, early flushes, 1 to 4 threads.
+    for (long split : new long[] {97, CountCorpusWords.SPLIT_BYTES}) {
+      for (int flush : new int[] {3, LearnVocab.FLUSH_ENTRIES}) {
+        for (int threads : new int[] {1, 4}) {
+          InProcessMetrics metrics = new InProcessMetrics();
+          CountCorpusWords.Counts counts;
+          try (java.io.Closeable scope =
+              org.apache.beam.sdk.metrics.MetricsEnvironment.scopedMetricsContainer(metrics)) {
+            counts = CountCorpusWords.create().withHeldOutPercent(PERCENT)
+                .withSplitBytes(split).withFlushEntries(flush).countInProcess(files, threads);
+          }
+          String run = "split " + split + ", flush " + flush + ", threads " + threads;
+          assertEquals(count(all, false), counts.training(), run);
+          assertEquals(count(all, true), counts.heldOut(), run);
+          Map<String, Long> counters = metrics.counters("io.beambert.");
+          assertEquals(all.size(), counters.get("corpus_lines_read"), run);
+          assertEquals(2L, counters.get("invalid_utf8_bytes_dropped"), run);
+          assertEquals(words, counters.get("words_counted"), run);
+          assertEquals(all.stream().filter(l -> l.contains(TOO_LONG)).count(),
+              counters.get("words_too_long_skipped"), run);
+        }
+      }
+    }
+    assertEquals(
+        new HashMap<>(),
+        CountCorpusWords.create().countInProcess(List.of(), 2).training());
+    assertThrows(IllegalArgumentException.class,
+        () -> CountCorpusWords.create().countInProcess(files, 0));
+  }
+
+  @Test
+  void countingInProcessFailsOnAFileThatCannotBeRead() throws IOException {
+    Path file = write(1);
+    List<org.apache.beam.sdk.io.fs.MatchResult.Metadata> files =
+        ReadCorpus.matchFiles(file.toString());
+    Files.delete(file);
+    IOException e = assertThrows(IOException.class,
+        () -> CountCorpusWords.create().countInProcess(files, 2));
+    assertTrue(String.valueOf(e.getMessage()).contains("part-1.txt"), String.valueOf(e));
   }
 
   @Test
