@@ -66,8 +66,8 @@ import org.slf4j.LoggerFactory;
  * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
  * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
  * {@code --compareVocab}; held-out words too long for WordPiece count as {@code [UNK]} words).
- * With {@code --engine=inprocess} (by default for inputs of up to {@value #IN_PROCESS_MAX_BYTES}
- * bytes on the DirectRunner) the same steps run in this JVM without a pipeline ({@link
+ * On the DirectRunner (by default; {@code --engine}) the same steps run in this JVM without a
+ * pipeline ({@link
  * CountCorpusWords#countInProcess}, {@link LearnVocab#learn}), with the same output and counters.
  * Progress is logged at INFO while it runs (logger {@code io.beambert}); the report and the run's
  * counters are printed at the end. Command-line mistakes (an unknown option, a value of the wrong
@@ -153,9 +153,6 @@ public final class LearnVocabPipeline {
 
     void setEngine(String value);
   }
-
-  /** Input size up to which {@code --engine=auto} runs in process: 64 MiB. */
-  static final long IN_PROCESS_MAX_BYTES = 64L << 20;
 
   /** Values of {@code --engine}. */
   static final List<String> ENGINES = List.of("auto", "beam", "inprocess");
@@ -303,18 +300,15 @@ public final class LearnVocabPipeline {
     return options.getRunner().getSimpleName().equals("DirectRunner");
   }
 
-  /**
-   * Whether the job runs in this JVM without a pipeline ({@code --engine}, for {@code auto} the
-   * runner and the total size of the input files).
-   */
-  static boolean runsInProcess(Options options, long inputBytes) {
+  /** Whether the job runs in this JVM without a pipeline ({@code --engine}; for auto, the runner). */
+  static boolean runsInProcess(Options options) {
     switch (options.getEngine()) {
       case "inprocess":
         return true;
       case "beam":
         return false;
       default:
-        return isDirectRunner(options) && inputBytes <= IN_PROCESS_MAX_BYTES;
+        return isDirectRunner(options);
     }
   }
 
@@ -328,10 +322,10 @@ public final class LearnVocabPipeline {
   public static Map<String, Long> run(Options options) throws IOException {
     checkRanges(options);
     ReadCorpus.checkMatches(options.getInput(), options);
-    List<MatchResult.Metadata> files = ReadCorpus.matchFiles(options.getInput());
-    long inputBytes = files.stream().mapToLong(MatchResult.Metadata::sizeBytes).sum();
     Map<String, Long> counters =
-        runsInProcess(options, inputBytes) ? runInProcess(options, files) : runPipeline(options);
+        runsInProcess(options)
+            ? runInProcess(options, ReadCorpus.matchFiles(options.getInput()))
+            : runPipeline(options);
     ResourceId report = outputFile(options.getOutput(), "vocab-report.json");
     try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
       System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));

@@ -223,23 +223,16 @@ class LearnVocabPipelineTest {
   }
 
   @Test
-  void autoRunsSmallInputsOnTheDirectRunnerInProcessAndEverythingElseAsAPipeline() {
-    LearnVocabPipeline.Options direct =
-        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y"});
-    assertTrue(LearnVocabPipeline.runsInProcess(direct, 0));
-    assertTrue(LearnVocabPipeline.runsInProcess(direct, LearnVocabPipeline.IN_PROCESS_MAX_BYTES));
-    assertFalse(
-        LearnVocabPipeline.runsInProcess(direct, LearnVocabPipeline.IN_PROCESS_MAX_BYTES + 1));
-    LearnVocabPipeline.Options flink =
+  void autoRunsInProcessOnTheDirectRunnerAndAsAPipelineOnAnyOtherRunner() {
+    assertTrue(LearnVocabPipeline.runsInProcess(
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y"})));
+    assertTrue(LearnVocabPipeline.runsInProcess(
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--engine=inprocess"})));
+    assertFalse(LearnVocabPipeline.runsInProcess(
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--engine=beam"})));
+    assertFalse(LearnVocabPipeline.runsInProcess(
         LearnVocabPipeline.parse(
-            new String[] {"--input=x", "--output=y", "--runner=FlinkRunner"});
-    assertFalse(LearnVocabPipeline.runsInProcess(flink, 0));
-    LearnVocabPipeline.Options beam =
-        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--engine=beam"});
-    assertFalse(LearnVocabPipeline.runsInProcess(beam, 0));
-    LearnVocabPipeline.Options inProcess =
-        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--engine=inprocess"});
-    assertTrue(LearnVocabPipeline.runsInProcess(inProcess, Long.MAX_VALUE));
+            new String[] {"--input=x", "--output=y", "--runner=FlinkRunner"})));
   }
 
   @Test

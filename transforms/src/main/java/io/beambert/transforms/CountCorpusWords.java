@@ -279,6 +279,8 @@ public final class CountCorpusWords
       }
     }
     MetricsContainer metrics = MetricsEnvironment.getCurrentContainer();
+    Sums training = new Sums();
+    Sums heldOut = new Sums();
     int workers = Math.min(threads, Math.max(1, pieces.size()));
     ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
       Thread thread = new Thread(runnable, "beambert-count");
@@ -286,18 +288,16 @@ public final class CountCorpusWords
       return thread;
     });
     try {
-      List<Future<Counts>> results = new ArrayList<>();
+      List<Future<?>> results = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
-        results.add(pool.submit(() -> countPieces(pieces, metrics)));
+        results.add(pool.submit(() -> {
+          countPieces(pieces, training, heldOut, metrics);
+          return null;
+        }));
       }
-      List<Map<String, Long>> training = new ArrayList<>();
-      List<Map<String, Long>> heldOut = new ArrayList<>();
-      for (Future<Counts> result : results) {
-        Counts counts = result.get();
-        training.add(counts.training());
-        heldOut.add(counts.heldOut());
+      for (Future<?> result : results) {
+        result.get();
       }
-      return new Counts(LearnVocab.mergeCounts(training), LearnVocab.mergeCounts(heldOut));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while counting words");
@@ -316,18 +316,19 @@ public final class CountCorpusWords
     } finally {
       pool.shutdownNow();
     }
+    return new Counts(training.gather(), heldOut.gather());
   }
 
-  /** One worker of {@link #countInProcess}: counts pieces until none is left. */
-  private Counts countPieces(Queue<Piece> pieces, MetricsContainer metrics) throws IOException {
-    Map<String, Long> trainingSums = new HashMap<>();
-    Map<String, Long> heldOutSums = new HashMap<>();
+  /**
+   * One worker of {@link #countInProcess}: counts pieces until none is left, adding its partial
+   * counts to the shared sums.
+   */
+  private void countPieces(Queue<Piece> pieces, Sums trainingSums, Sums heldOutSums,
+      MetricsContainer metrics) throws IOException {
     WordCounter training = LearnVocab.newCounter(doLowerCase, flushEntries);
     WordCounter heldOut = LearnVocab.newCounter(doLowerCase, flushEntries);
-    Consumer<WordCounter> addToTraining = full -> LearnVocab.flushCounts(
-        full, (shard, counts) -> LearnVocab.addCounts(trainingSums, counts));
-    Consumer<WordCounter> addToHeldOut = full -> LearnVocab.flushCounts(
-        full, (shard, counts) -> LearnVocab.addCounts(heldOutSums, counts));
+    Consumer<WordCounter> addToTraining = full -> LearnVocab.flushCounts(full, trainingSums::add);
+    Consumer<WordCounter> addToHeldOut = full -> LearnVocab.flushCounts(full, heldOutSums::add);
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
       for (Piece piece = pieces.poll(); piece != null; piece = pieces.poll()) {
         countPiece(
@@ -337,7 +338,41 @@ public final class CountCorpusWords
       addToTraining.accept(training);
       addToHeldOut.accept(heldOut);
     }
-    return new Counts(trainingSums, heldOutSums);
+  }
+
+  /**
+   * Word counts summed by all workers, one map per shard of the words, each shard locked on its
+   * own: memory holds each distinct word once, whatever the number of threads.
+   */
+  private static final class Sums {
+    private final List<Map<String, Long>> shards = new ArrayList<>();
+
+    Sums() {
+      for (int shard = 0; shard < LearnVocab.SHARDS; shard++) {
+        shards.add(new HashMap<>());
+      }
+    }
+
+    void add(int shard, Map<String, Long> counts) {
+      Map<String, Long> sums = shards.get(shard);
+      synchronized (sums) {
+        LearnVocab.addCounts(sums, counts);
+      }
+    }
+
+    /** All shards in one map (the workers are done; shards hold disjoint words). */
+    Map<String, Long> gather() {
+      int size = 0;
+      for (Map<String, Long> shard : shards) {
+        size += shard.size();
+      }
+      Map<String, Long> all = new HashMap<>((int) (size / 0.75f) + 1);
+      for (int shard = 0; shard < shards.size(); shard++) {
+        all.putAll(shards.get(shard));
+        shards.set(shard, Map.of()); // each shard's memory is freed as soon as it is copied
+      }
+      return all;
+    }
   }
 
   /** A whole file (start {@link FileRanges#WHOLE_FILE}) or the range of it at {@code start}. */
