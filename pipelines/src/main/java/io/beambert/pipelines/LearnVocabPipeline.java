@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -164,7 +165,14 @@ public final class LearnVocabPipeline {
       PipelineOptionsFactory.printHelp(System.out, Options.class);
       return;
     }
-    run(parse(args));
+    Optional<VocabJob> plain = VocabJob.readInProcess(args);
+    if (plain.isPresent()) { // a plain command line that runs in this JVM: no Beam options needed
+      checkRanges(plain.get());
+      ReadCorpus.checkMatches(plain.get().input());
+      finish(plain.get(), runInProcess(plain.get()));
+    } else {
+      run(parse(args));
+    }
   }
 
   /**
@@ -272,18 +280,7 @@ public final class LearnVocabPipeline {
 
   /** Rejects option values out of range, naming the option as it is typed. */
   static void checkRanges(Options options) {
-    try { // the learner names the option in its message; the command line adds the dashes
-      WordPieceLearner.create()
-          .withVocabSize(options.getVocabSize())
-          .withMinFrequency(options.getMinFrequency())
-          .withLimitAlphabet(options.getLimitAlphabet());
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--" + e.getMessage());
-    }
-    if (options.getHeldOutPercent() < 0 || options.getHeldOutPercent() > 50) {
-      throw new UsageException(
-          "--heldOutPercent must be in [0, 50], got " + options.getHeldOutPercent());
-    }
+    checkRanges(VocabJob.of(options));
     if (!ENGINES.contains(options.getEngine())) {
       throw new UsageException(
           "--engine must be one of " + String.join(", ", ENGINES) + ", got '" + options.getEngine()
@@ -293,6 +290,20 @@ public final class LearnVocabPipeline {
       throw new UsageException(
           "--engine=inprocess runs in this JVM and takes no --runner (got "
               + options.getRunner().getSimpleName() + "); use --engine=beam or drop --runner");
+    }
+  }
+
+  private static void checkRanges(VocabJob job) {
+    try { // the learner names the option in its message; the command line adds the dashes
+      WordPieceLearner.create()
+          .withVocabSize(job.vocabSize())
+          .withMinFrequency(job.minFrequency())
+          .withLimitAlphabet(job.limitAlphabet());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
+    }
+    if (job.heldOutPercent() < 0 || job.heldOutPercent() > 50) {
+      throw new UsageException("--heldOutPercent must be in [0, 50], got " + job.heldOutPercent());
     }
   }
 
@@ -322,11 +333,15 @@ public final class LearnVocabPipeline {
   public static Map<String, Long> run(Options options) throws IOException {
     checkRanges(options);
     ReadCorpus.checkMatches(options.getInput(), options);
-    Map<String, Long> counters =
-        runsInProcess(options)
-            ? runInProcess(options, ReadCorpus.matchFiles(options.getInput()))
-            : runPipeline(options);
-    ResourceId report = outputFile(options.getOutput(), "vocab-report.json");
+    VocabJob job = VocabJob.of(options);
+    Map<String, Long> counters = runsInProcess(options) ? runInProcess(job) : runPipeline(options);
+    finish(job, counters);
+    return counters;
+  }
+
+  /** Prints the report and the counters of a finished run. */
+  private static void finish(VocabJob job, Map<String, Long> counters) throws IOException {
+    ResourceId report = outputFile(job.output(), "vocab-report.json");
     try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
       System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -334,7 +349,6 @@ public final class LearnVocabPipeline {
     for (Map.Entry<String, Long> e : counters.entrySet()) {
       System.out.printf("  %s: %d%n", e.getKey(), e.getValue());
     }
-    return counters;
   }
 
   private static Map<String, Long> runPipeline(Options options) throws IOException {
@@ -346,7 +360,7 @@ public final class LearnVocabPipeline {
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
-    logWritten(options, start);
+    logWritten(options.getOutput(), start);
     return counters(result);
   }
 
@@ -354,58 +368,36 @@ public final class LearnVocabPipeline {
    * Counts and learns in this JVM: {@link CountCorpusWords#countInProcess} and {@link
    * LearnVocab#learn}, then writes what the pipeline's last step writes.
    */
-  private static Map<String, Long> runInProcess(Options options, List<MatchResult.Metadata> files)
-      throws IOException {
-    checkCompareVocab(options);
+  private static Map<String, Long> runInProcess(VocabJob job) throws IOException {
+    checkCompareVocab(job.compareVocab());
+    List<MatchResult.Metadata> files = ReadCorpus.matchFiles(job.input());
     int threads = Runtime.getRuntime().availableProcessors();
     LOG.info(
         "learning a {}-token vocabulary from {} in this JVM ({} threads; --engine=beam for a"
             + " pipeline)",
-        options.getVocabSize(), options.getInput(), threads);
+        job.vocabSize(), job.input(), threads);
     long start = System.nanoTime();
     InProcessMetrics metrics = new InProcessMetrics();
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      CountCorpusWords.Counts counts =
-          countCorpusWords(options).countInProcess(files, threads);
-      LearnedVocab vocab = learnVocab(options).learn(counts.training());
-      vocabFiles(options).write(vocab, counts.heldOut());
+      CountCorpusWords.Counts counts = job.countCorpusWords().countInProcess(files, threads);
+      LearnedVocab vocab = job.learnVocab().learn(counts.training());
+      job.files().write(vocab, counts.heldOut());
     }
-    logWritten(options, start);
+    logWritten(job.output(), start);
     return metrics.counters(COUNTER_NAMESPACES);
   }
 
-  private static void logWritten(Options options, long startNanos) {
+  private static void logWritten(String output, long startNanos) {
     LOG.info(
         "wrote vocab.txt, tokenizer.json and vocab-report.json to {} ({} s)",
-        options.getOutput(),
-        String.format(Locale.ROOT, "%.2f", (System.nanoTime() - startNanos) / 1e9));
+        output, String.format(Locale.ROOT, "%.2f", (System.nanoTime() - startNanos) / 1e9));
   }
 
   /** Fails early, with a message naming the file, when {@code --compareVocab} cannot be used. */
-  private static void checkCompareVocab(Options options) throws IOException {
-    if (!options.getCompareVocab().isEmpty()) {
-      Vocab.load(Path.of(options.getCompareVocab()));
+  private static void checkCompareVocab(String compareVocab) throws IOException {
+    if (!compareVocab.isEmpty()) {
+      Vocab.load(Path.of(compareVocab));
     }
-  }
-
-  private static CountCorpusWords countCorpusWords(Options options) {
-    return CountCorpusWords.create()
-        .withDoLowerCase(options.getDoLowerCase())
-        .withHeldOutPercent(options.getHeldOutPercent());
-  }
-
-  private static LearnVocab learnVocab(Options options) {
-    return LearnVocab.create()
-        .withVocabSize(options.getVocabSize())
-        .withMinFrequency(options.getMinFrequency())
-        .withLimitAlphabet(options.getLimitAlphabet())
-        .withDoLowerCase(options.getDoLowerCase());
-  }
-
-  private static VocabFiles vocabFiles(Options options) {
-    return new VocabFiles(
-        options.getOutput(), options.getDoLowerCase(), options.getCompareVocab(),
-        options.getHeldOutPercent());
   }
 
   /**
@@ -415,16 +407,16 @@ public final class LearnVocabPipeline {
    *     range, or {@code --compareVocab} cannot be read
    */
   public static void buildPipeline(Pipeline pipeline, Options options) throws IOException {
-    String pattern = options.getInput();
     checkRanges(options);
-    ReadCorpus.checkMatches(pattern, options);
-    checkCompareVocab(options);
+    ReadCorpus.checkMatches(options.getInput(), options);
+    VocabJob job = VocabJob.of(options);
+    checkCompareVocab(job.compareVocab());
     PCollectionTuple counts =
         pipeline
-            .apply("ListFiles", ReadCorpus.from(pattern).withMatchWhenBuilt().files())
-            .apply("CountCorpusWords", countCorpusWords(options));
+            .apply("ListFiles", ReadCorpus.from(job.input()).withMatchWhenBuilt().files())
+            .apply("CountCorpusWords", job.countCorpusWords());
     PCollection<LearnedVocab> vocab =
-        counts.get(CountCorpusWords.TRAINING).apply("LearnVocab", learnVocab(options).fromCounts());
+        counts.get(CountCorpusWords.TRAINING).apply("LearnVocab", job.learnVocab().fromCounts());
     PCollectionView<Map<String, Long>> heldOutWords =
         counts
             .get(CountCorpusWords.HELD_OUT)
@@ -432,7 +424,7 @@ public final class LearnVocabPipeline {
             .apply("AsSideInput", View.asSingleton());
     vocab.apply(
         "WriteVocab",
-        ParDo.of(new WriteFn(vocabFiles(options), heldOutWords)).withSideInputs(heldOutWords));
+        ParDo.of(new WriteFn(job.files(), heldOutWords)).withSideInputs(heldOutWords));
   }
 
   /** Prefix of the namespaces of the counters a run prints. */

@@ -159,6 +159,43 @@ class LearnVocabPipelineTest {
   }
 
   @Test
+  void commandLineRunInThisJvmPrintsAndWritesWhatThePipelinePrintsAndWrites(@TempDir Path dir)
+      throws Exception {
+    Path input = dir.resolve("corpus.txt");
+    Files.write(input, corpus(), StandardCharsets.UTF_8);
+    String[] plain = {"vocab", "--input=" + input, "--output=" + dir.resolve("plain"),
+        "--vocabSize=700", "--heldOutPercent=20"};
+    String[] beam = {"vocab", "--input=" + input, "--output=" + dir.resolve("beam"),
+        "--vocabSize=700", "--heldOutPercent=20", "--engine=beam"};
+    String printedPlain = runCommand(plain);
+    String printedBeam = runCommand(beam);
+    assertTrue(printedPlain.contains("corpus_lines_read: " + corpus().size()), printedPlain);
+    assertEquals(printedBeam, printedPlain);
+    for (String file : List.of("vocab.txt", "tokenizer.json", "vocab-report.json")) {
+      assertArrayEquals(
+          Files.readAllBytes(dir.resolve("beam").resolve(file)),
+          Files.readAllBytes(dir.resolve("plain").resolve(file)),
+          file);
+    }
+  }
+
+  /** Runs the command line as {@code bin/beambert} does; returns what it printed on stdout. */
+  private static String runCommand(String[] args) {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status;
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      status = BeamBert.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(saved);
+    }
+    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void heldOutWordsTooLongForWordPieceCountAsUnk(@TempDir Path dir) throws Exception {
     // "--heldOutPercent=50" holds out about half of the lines; the long word is on every line.
     String tooLong = "z".repeat(BertTokenizer.MAX_INPUT_CHARS_PER_WORD + 1);
