@@ -23,17 +23,22 @@ ls $pattern | LC_ALL=C sort | xargs cat >"$work/corpus.txt"
 bench split "$work/corpus.txt" "$work"
 
 # 1. End to end, as a user runs it: `beambert vocab` on the files (held-out split, counting,
-#    learning, tokenizer.json and report included) against the HF trainer's whole Node process
-#    on the training lines. Interleaved, fresh processes, so both see the same machine load.
+#    learning, tokenizer.json and report included; by default in process, see README) against the HF
+#    trainer's whole Node process on the training lines; then `beambert vocab --engine=beam`, the same
+#    job as a Beam pipeline on the DirectRunner. Interleaved, fresh processes, so all see the same
+#    machine load.
 "$root/bin/beambert" --help >/dev/null # builds the jar if needed, outside the timing
 for i in $(seq 1 "$repeats"); do
-  rm -rf "$work/e2e"
+  rm -rf "$work/e2e" "$work/e2e-beam"
   # Besides the process's wall time: the trainer's own time (HF: the train() call, as train-hf.js
-  # reports it; beambert: the pipeline run, as `beambert vocab` logs it), i.e. without process start.
+  # reports it; beambert: the run after start-up, as `beambert vocab` logs it).
   echo "e2e hf trainer (node, 30000):      $(wall node "$root/benchmarks/node/train-hf.js" "$work/hf.txt" "$work/train.txt") s, train() $(grep -o '"train_ms":[0-9]*' "$work/cmd.log" | cut -d: -f2) ms"
-  echo "e2e beambert vocab (30005):         $(wall "$root/bin/beambert" vocab "--input=$pattern" "--output=$work/e2e" --vocabSize=$((30000 + specials))) s, pipeline $(grep -o 'vocab-report.json to .* ([0-9.]* s)' "$work/cmd.log" | grep -o '[0-9.]* s)' | tr -d ')') "
+  echo "e2e beambert vocab (30005):         $(wall "$root/bin/beambert" vocab "--input=$pattern" "--output=$work/e2e" --vocabSize=$((30000 + specials))) s, run $(grep -o 'vocab-report.json to .* ([0-9.]* s)' "$work/cmd.log" | grep -o '[0-9.]* s)' | tr -d ')') "
+  echo "e2e beambert vocab --engine=beam:   $(wall "$root/bin/beambert" vocab "--input=$pattern" "--output=$work/e2e-beam" --vocabSize=$((30000 + specials)) --engine=beam) s, pipeline $(grep -o 'vocab-report.json to .* ([0-9.]* s)' "$work/cmd.log" | grep -o '[0-9.]* s)' | tr -d ')') "
   echo "learner only, ours (30005):         $(bench learn "$work" $((30000 + specials)) 2 1000 1 | tail -1)"
 done
+cmp "$work/e2e/vocab.txt" "$work/e2e-beam/vocab.txt" && cmp "$work/e2e/vocab-report.json" "$work/e2e-beam/vocab-report.json" \
+  && echo "in process and as a pipeline: the same vocab.txt and vocab-report.json"
 cmp "$work/e2e/vocab.txt" "$work/ours.txt" && echo "beambert vocab and the learner-only run give the same vocab.txt"
 fi
 

@@ -67,9 +67,10 @@ import org.slf4j.LoggerFactory;
  * --output}: {@code vocab.txt}, {@code tokenizer.json} (the same tokenizer for Hugging Face) and
  * {@code vocab-report.json} (sizes, and fertility and [UNK] rate on the held-out slice, also for
  * {@code --compareVocab}; held-out words too long for WordPiece count as {@code [UNK]} words).
- * On the DirectRunner (by default; {@code --engine}) the same steps run in this JVM without a
- * pipeline ({@link
- * CountCorpusWords#countInProcess}, {@link LearnVocab#learn}), with the same output and counters.
+ * On the DirectRunner (the default runner; see {@code --engine}) the same steps run in this JVM
+ * without a pipeline ({@link CountCorpusWords#countInProcess}, {@link LearnVocab#learn}), with the
+ * same output and counters; a plain command line for such a run is read without Beam's option
+ * parsing ({@link VocabJob#readInProcess}).
  * Progress is logged at INFO while it runs (logger {@code io.beambert}); the report and the run's
  * counters are printed at the end. Command-line mistakes (an unknown option, a value of the wrong
  * type or out of range, a missing required option) throw {@link UsageException} with one line
@@ -145,10 +146,10 @@ public final class LearnVocabPipeline {
     @Description(
         "How the job runs. beam: a Beam pipeline on --runner (word counting as a distributed"
             + " combine). inprocess: in this JVM without a pipeline, one thread per core (the same"
-            + " reading, counting and learning code and the same output, without the pipeline's"
-            + " start-up of a second or more); only with the DirectRunner. auto: inprocess when the"
-            + " runner is the DirectRunner (the default) and the input files total at most 64 MiB,"
-            + " beam otherwise.")
+            + " reading, counting and learning code and the same output, without a pipeline's"
+            + " start-up; faster and smaller than the DirectRunner at every input size measured);"
+            + " only with the DirectRunner. auto: inprocess on the DirectRunner (the default"
+            + " runner), beam on any other runner.")
     @Default.String("auto")
     String getEngine();
 

@@ -18,11 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -256,8 +257,9 @@ public final class CountCorpusWords
    * Counts the words of {@code files} in this JVM with up to {@code threads} threads, without a
    * pipeline: the same reading (large uncompressed files in ranges of {@value #SPLIT_BYTES} bytes),
    * held-out split and counting as this transform, giving what its two outputs add up to. For one
-   * machine and inputs small enough that starting a pipeline would cost more than the counting.
-   * The metrics go to the calling thread's metrics container ({@link
+   * machine: it skips a pipeline's start-up and per-element work. Memory holds each distinct word
+   * once (counts are summed in shared per-shard maps), plus what each thread counts before it
+   * hands its counts on. The first failure stops the other threads. The metrics go to the calling thread's metrics container ({@link
    * MetricsEnvironment#getCurrentContainer}), as a step's go to the step's; the progress log is the
    * same.
    *
@@ -288,15 +290,15 @@ public final class CountCorpusWords
       return thread;
     });
     try {
-      List<Future<?>> results = new ArrayList<>();
+      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
       for (int i = 0; i < workers; i++) {
-        results.add(pool.submit(() -> {
+        done.submit(() -> {
           countPieces(pieces, training, heldOut, metrics);
           return null;
-        }));
+        });
       }
-      for (Future<?> result : results) {
-        result.get();
+      for (int i = 0; i < workers; i++) {
+        done.take().get(); // in the order they finish: a failure is seen at once
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -330,7 +332,10 @@ public final class CountCorpusWords
     Consumer<WordCounter> addToTraining = full -> LearnVocab.flushCounts(full, trainingSums::add);
     Consumer<WordCounter> addToHeldOut = full -> LearnVocab.flushCounts(full, heldOutSums::add);
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
-      for (Piece piece = pieces.poll(); piece != null; piece = pieces.poll()) {
+      // Stops taking pieces when interrupted (another worker failed).
+      for (Piece piece = pieces.poll();
+          piece != null && !Thread.currentThread().isInterrupted();
+          piece = pieces.poll()) {
         countPiece(
             piece.file, piece.compression, piece.start, splitBytes, maxLineBytes, heldOutPercent,
             training, heldOut, addToTraining, addToHeldOut);
