@@ -66,65 +66,56 @@ public final class InProcessMetrics implements MetricsContainer {
 
   @Override
   public Distribution getDistribution(MetricName name) {
-    return new Distribution() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public void update(long value) {}
-
-      @Override
-      public void update(long sum, long count, long min, long max) {}
-
-      @Override
-      public MetricName getName() {
-        return name;
-      }
-    };
+    return new Dropped(name);
   }
 
   @Override
   public Gauge getGauge(MetricName name) {
-    return new Gauge() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public void set(long value) {}
-
-      @Override
-      public MetricName getName() {
-        return name;
-      }
-    };
+    return new Dropped(name);
   }
 
   @Override
   public StringSet getStringSet(MetricName name) {
-    return new StringSet() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public void add(String value) {}
-
-      @Override
-      public MetricName getName() {
-        return name;
-      }
-    };
+    return new Dropped(name);
   }
 
   @Override
   public BoundedTrie getBoundedTrie(MetricName name) {
-    return new BoundedTrie() {
-      private static final long serialVersionUID = 1L;
+    return new Dropped(name);
+  }
 
-      @Override
-      public void add(Iterable<String> values) {}
+  /** A metric of a kind this container does not keep: its updates are dropped. */
+  private static final class Dropped implements Distribution, Gauge, StringSet, BoundedTrie {
+    private static final long serialVersionUID = 1L;
 
-      @Override
-      public MetricName getName() {
-        return name;
-      }
-    };
+    private final MetricName name;
+
+    Dropped(MetricName name) {
+      this.name = name;
+    }
+
+    @Override
+    public void update(long value) {}
+
+    @Override
+    public void update(long sum, long count, long min, long max) {}
+
+    @Override
+    public void set(long value) {}
+
+    @Override
+    public void add(String value) {}
+
+    @Override
+    public void add(String... values) {}
+
+    @Override
+    public void add(Iterable<String> values) {}
+
+    @Override
+    public MetricName getName() {
+      return name;
+    }
   }
 
   /**
