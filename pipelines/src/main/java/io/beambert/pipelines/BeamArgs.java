@@ -49,9 +49,7 @@ public final class BeamArgs {
       addIfAbsent(out, args, "enforceEncodability", "false");
       // Beam's default is max(cores, 3) threads; one of them runs the runner's own polling loop
       // whenever it is free, which on a 2-core machine takes CPU from the work.
-      addIfAbsent(
-          out, args, "targetParallelism",
-          String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+      addIfAbsent(out, args, "targetParallelism", String.valueOf(defaultParallelism()));
     } else if (isFlink(runner.get())) {
       String master = value(args, "flinkMaster").orElse("[auto]");
       boolean embedded = master.equals("[local]") || master.equals("[auto]");
@@ -60,6 +58,11 @@ public final class BeamArgs {
       }
     }
     return out.toArray(new String[0]);
+  }
+
+  /** beambert's DirectRunner threads: one per core, at least 2. */
+  static int defaultParallelism() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
   static boolean isFlink(String runner) {

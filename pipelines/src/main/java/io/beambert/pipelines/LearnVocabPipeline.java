@@ -145,11 +145,11 @@ public final class LearnVocabPipeline {
 
     @Description(
         "How the job runs. beam: a Beam pipeline on --runner (word counting as a distributed"
-            + " combine). inprocess: in this JVM without a pipeline, one thread per core (the same"
-            + " reading, counting and learning code and the same output, without a pipeline's"
-            + " start-up; faster and smaller than the DirectRunner at every input size measured);"
-            + " only with the DirectRunner. auto: inprocess on the DirectRunner (the default"
-            + " runner), beam on any other runner.")
+            + " combine). inprocess: in this JVM without a pipeline, with --targetParallelism"
+            + " threads (the same reading, counting and learning code and the same output, without"
+            + " a pipeline's start-up; faster and smaller than the DirectRunner at every input size"
+            + " measured); only with the DirectRunner. auto: inprocess on the DirectRunner (the"
+            + " default runner), beam on any other runner.")
     @Default.String("auto")
     String getEngine();
 
@@ -170,7 +170,7 @@ public final class LearnVocabPipeline {
     if (plain.isPresent()) { // a plain command line that runs in this JVM: no Beam options needed
       checkRanges(plain.get());
       ReadCorpus.checkMatches(plain.get().input());
-      finish(plain.get(), runInProcess(plain.get()));
+      finish(plain.get(), runInProcess(plain.get(), BeamArgs.defaultParallelism()));
     } else {
       run(parse(args));
     }
@@ -335,9 +335,25 @@ public final class LearnVocabPipeline {
     checkRanges(options);
     ReadCorpus.checkMatches(options.getInput(), options);
     VocabJob job = VocabJob.of(options);
-    Map<String, Long> counters = runsInProcess(options) ? runInProcess(job) : runPipeline(options);
+    Map<String, Long> counters =
+        runsInProcess(options) ? runInProcess(job, threads(options)) : runPipeline(options);
     finish(job, counters);
     return counters;
+  }
+
+  /**
+   * Threads for a run in this JVM: the DirectRunner's {@code --targetParallelism} (beambert's
+   * default: one per core, at least 2). Read by name: this module does not compile against runners.
+   */
+  static int threads(Options options) {
+    try {
+      Class<? extends PipelineOptions> direct =
+          Class.forName("org.apache.beam.runners.direct.DirectOptions")
+              .asSubclass(PipelineOptions.class);
+      return (Integer) direct.getMethod("getTargetParallelism").invoke(options.as(direct));
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      return BeamArgs.defaultParallelism(); // no DirectRunner on the class path
+    }
   }
 
   /** Prints the report and the counters of a finished run. */
@@ -369,10 +385,9 @@ public final class LearnVocabPipeline {
    * Counts and learns in this JVM: {@link CountCorpusWords#countInProcess} and {@link
    * LearnVocab#learn}, then writes what the pipeline's last step writes.
    */
-  private static Map<String, Long> runInProcess(VocabJob job) throws IOException {
+  private static Map<String, Long> runInProcess(VocabJob job, int threads) throws IOException {
     checkCompareVocab(job.compareVocab());
     List<MatchResult.Metadata> files = ReadCorpus.matchFiles(job.input());
-    int threads = Runtime.getRuntime().availableProcessors();
     LOG.info(
         "learning a {}-token vocabulary from {} in this JVM ({} threads; --engine=beam for a"
             + " pipeline)",

@@ -273,6 +273,14 @@ class LearnVocabPipelineTest {
   }
 
   @Test
+  void inProcessRunsTakeTheirThreadsFromTargetParallelism() {
+    assertEquals(BeamArgs.defaultParallelism(), LearnVocabPipeline.threads(
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y"})));
+    assertEquals(3, LearnVocabPipeline.threads(
+        LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--targetParallelism=3"})));
+  }
+
+  @Test
   void inProcessWithAnotherRunnerIsAUsageError(@TempDir Path dir) throws IOException {
     Path input = dir.resolve("in.txt");
     Files.writeString(input, "some text\n");
