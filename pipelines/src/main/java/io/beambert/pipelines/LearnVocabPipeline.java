@@ -168,9 +168,10 @@ public final class LearnVocabPipeline {
     }
     Optional<VocabJob> plain = VocabJob.readInProcess(args);
     if (plain.isPresent()) { // a plain command line that runs in this JVM: no Beam options needed
-      checkRanges(plain.get());
-      ReadCorpus.checkMatches(plain.get().input());
-      finish(plain.get(), runInProcess(plain.get(), BeamArgs.defaultParallelism()));
+      VocabJob job = plain.get();
+      checkRanges(job);
+      List<MatchResult.Metadata> files = ReadCorpus.checkMatches(job.input());
+      finish(job, runInProcess(job, files, BeamArgs.defaultParallelism()));
     } else {
       run(parse(args));
     }
@@ -289,8 +290,11 @@ public final class LearnVocabPipeline {
     }
     if (options.getEngine().equals("inprocess") && !isDirectRunner(options)) {
       throw new UsageException(
-          "--engine=inprocess runs in this JVM and takes no --runner (got "
-              + options.getRunner().getSimpleName() + "); use --engine=beam or drop --runner");
+          "--engine=inprocess runs only on the DirectRunner (got "
+              + options.getRunner().getSimpleName() + "); use --engine=beam, or drop --runner");
+    }
+    if (runsInProcess(options) && threads(options) < 1) {
+      throw new UsageException("--targetParallelism must be at least 1, got " + threads(options));
     }
   }
 
@@ -332,18 +336,22 @@ public final class LearnVocabPipeline {
    *     range, or {@code --compareVocab} cannot be read
    */
   public static Map<String, Long> run(Options options) throws IOException {
-    checkRanges(options);
-    ReadCorpus.checkMatches(options.getInput(), options);
-    VocabJob job = VocabJob.of(options);
-    Map<String, Long> counters =
-        runsInProcess(options) ? runInProcess(job, threads(options)) : runPipeline(options);
-    finish(job, counters);
+    Map<String, Long> counters;
+    if (runsInProcess(options)) {
+      checkRanges(options);
+      List<MatchResult.Metadata> files = ReadCorpus.checkMatches(options.getInput(), options);
+      counters = runInProcess(VocabJob.of(options), files, threads(options));
+    } else {
+      counters = runPipeline(options); // buildPipeline checks the options and the input
+    }
+    finish(VocabJob.of(options), counters);
     return counters;
   }
 
   /**
-   * Threads for a run in this JVM: the DirectRunner's {@code --targetParallelism} (beambert's
-   * default: one per core, at least 2). Read by name: this module does not compile against runners.
+   * Threads for a run in this JVM: the DirectRunner's {@code --targetParallelism} (without {@code
+   * --runner}, beambert's default: one per core, at least 2; with {@code --runner=DirectRunner},
+   * Beam's). Read by name: this module does not compile against runners.
    */
   static int threads(Options options) {
     try {
@@ -385,9 +393,9 @@ public final class LearnVocabPipeline {
    * Counts and learns in this JVM: {@link CountCorpusWords#countInProcess} and {@link
    * LearnVocab#learn}, then writes what the pipeline's last step writes.
    */
-  private static Map<String, Long> runInProcess(VocabJob job, int threads) throws IOException {
+  private static Map<String, Long> runInProcess(
+      VocabJob job, List<MatchResult.Metadata> files, int threads) throws IOException {
     checkCompareVocab(job.compareVocab());
-    List<MatchResult.Metadata> files = ReadCorpus.matchFiles(job.input());
     LOG.info(
         "learning a {}-token vocabulary from {} in this JVM ({} threads; --engine=beam for a"
             + " pipeline)",

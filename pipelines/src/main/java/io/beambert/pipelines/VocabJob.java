@@ -26,6 +26,8 @@ record VocabJob(
 
   private static final Pattern OPTION = Pattern.compile("--([A-Za-z]+)=(.*)", Pattern.DOTALL);
   private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,18}");
+  /** A path with a scheme, as Beam's file systems tell one ({@code scheme:/...}). */
+  private static final Pattern WITH_SCHEME = Pattern.compile("[a-zA-Z][-a-zA-Z0-9+.]*:/.*");
 
   /** The settings of parsed options. */
   static VocabJob of(LearnVocabPipeline.Options options) {
@@ -45,7 +47,8 @@ record VocabJob(
    * costs most of a second at start-up (it loads and checks every option interface on the class
    * path). Only for a plain command line: each argument {@code --name=value} with a name of {@link
    * LearnVocabPipeline.Options}' own options given once, whole numbers and {@code true}/{@code
-   * false} written plainly, {@code --input} and {@code --output} given as local paths, no {@code
+   * false} written plainly, {@code --input} and {@code --output} given as local paths (no {@code
+   * scheme:/}), no {@code
    * --runner}, and {@code --engine} auto or inprocess. Anything else gives empty, and the command
    * line goes through {@link LearnVocabPipeline#parse}, with Beam's rules and error messages; for
    * a plain command line both give the same settings (tested). Ranges are not checked here.
@@ -77,8 +80,8 @@ record VocabJob(
     String output = (String) settings.get("output");
     if (!values.isEmpty() // an option that is not this command's own (e.g. --runner)
         || !(engine.equals("auto") || engine.equals("inprocess"))
-        || input.contains("://")
-        || output.contains("://")) {
+        || WITH_SCHEME.matcher(input).matches()
+        || WITH_SCHEME.matcher(output).matches()) {
       return Optional.empty();
     }
     return Optional.of(

@@ -167,6 +167,9 @@ class LearnVocabPipelineTest {
         "--vocabSize=700", "--heldOutPercent=20"};
     String[] beam = {"vocab", "--input=" + input, "--output=" + dir.resolve("beam"),
         "--vocabSize=700", "--heldOutPercent=20", "--engine=beam"};
+    // The plain command line is read directly (no Beam options); the other goes through Beam's.
+    assertTrue(VocabJob.readInProcess(Arrays.copyOfRange(plain, 1, plain.length)).isPresent());
+    assertFalse(VocabJob.readInProcess(Arrays.copyOfRange(beam, 1, beam.length)).isPresent());
     String printedPlain = runCommand(plain);
     String printedBeam = runCommand(beam);
     assertTrue(printedPlain.contains("corpus_lines_read: " + corpus().size()), printedPlain);
@@ -293,8 +296,8 @@ class LearnVocabPipelineTest {
     String printed = err.toString(StandardCharsets.UTF_8).strip();
     assertEquals(BeamBert.EXIT_USAGE, status, printed);
     assertTrue(
-        printed.startsWith("beambert vocab: error: --engine=inprocess runs in this JVM and takes"
-            + " no --runner (got FlinkRunner)"),
+        printed.startsWith("beambert vocab: error: --engine=inprocess runs only on the"
+            + " DirectRunner (got FlinkRunner)"),
         printed);
   }
 
@@ -372,7 +375,8 @@ class LearnVocabPipelineTest {
         "--minFrequency=0|--minFrequency must be at least 1, got 0",
         "--limitAlphabet=0|--limitAlphabet must be at least 1, got 0",
         "--heldOutPercent=51|--heldOutPercent must be in [0, 50], got 51",
-        "--engine=fast|--engine must be one of auto, beam, inprocess, got 'fast'"
+        "--engine=fast|--engine must be one of auto, beam, inprocess, got 'fast'",
+        "--targetParallelism=0|--targetParallelism must be at least 1, got 0"
       })
   void usageErrorsExitWithStatusTwoAndOneLineNamingTheFlag(
       String flag, String message, @TempDir Path dir) throws Exception {

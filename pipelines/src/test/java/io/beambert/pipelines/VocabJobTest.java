@@ -23,7 +23,11 @@ class VocabJobTest {
               "--limitAlphabet=77", "--doLowerCase=false", "--heldOutPercent=0",
               "--compareVocab=v.txt", "--engine=auto"
             },
-            new String[] {"--input=", "--output=x=y", "--doLowerCase=true", "--vocabSize=-4"});
+            new String[] {"--input=", "--output=x=y", "--doLowerCase=true", "--vocabSize=-4"},
+            new String[] {
+              "--input=a", "--output=o", "--minFrequency=007", "--vocabSize=2147483647",
+              "--heldOutPercent=-0", "--limitAlphabet=000000000000000009"
+            });
     for (String[] args : lines) {
       Optional<VocabJob> read = VocabJob.readInProcess(args);
       assertTrue(read.isPresent(), String.join(" ", args));
@@ -48,6 +52,8 @@ class VocabJobTest {
         "--vocabSize=abc",
         "--vocabSize= 10",
         "--vocabSize=3000000000",
+        "--vocabSize=2147483648",
+        "--minFrequency=0000000000000000001",
         "--doLowerCase=TRUE",
         "--doLowerCase",
         "--vocabSize",
@@ -69,5 +75,7 @@ class VocabJobTest {
     assertEquals(
         Optional.empty(),
         VocabJob.readInProcess(new String[] {"--input=a", "--output=s3://bucket/o"}));
+    assertEquals(
+        Optional.empty(), VocabJob.readInProcess(new String[] {"--input=hdfs:/a", "--output=o"}));
   }
 }

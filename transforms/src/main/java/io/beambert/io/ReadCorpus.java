@@ -109,9 +109,14 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
     return new ReadCorpus(filepattern, maxLineBytes, true);
   }
 
-  /** Checks, before a pipeline runs, that {@code filepattern} matches at least one file. */
-  public static void checkMatches(String filepattern) {
-    checkMatches(filepattern, null);
+  /**
+   * Checks, before a pipeline runs, that {@code filepattern} matches at least one file; returns the
+   * files (not folders) it matches, in name order.
+   *
+   * @throws IllegalArgumentException {@code "no file matches --input=PATTERN"}
+   */
+  public static List<MatchResult.Metadata> checkMatches(String filepattern) {
+    return checkMatches(filepattern, null);
   }
 
   /**
@@ -120,23 +125,23 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
    *
    * @throws IllegalArgumentException {@code "no file matches --input=PATTERN"}
    */
-  public static void checkMatches(String filepattern, PipelineOptions options) {
+  public static List<MatchResult.Metadata> checkMatches(
+      String filepattern, PipelineOptions options) {
     if (options != null) {
       FileSystems.setDefaultPipelineOptions(options);
     }
     List<MatchResult.Metadata> files;
     try {
-      MatchResult result =
-          FileSystems.match(Collections.singletonList(filepattern), EmptyMatchTreatment.ALLOW)
-              .get(0);
-      files = result.status() == MatchResult.Status.OK ? result.metadata() : List.of();
-    } catch (IOException | IllegalArgumentException e) {
+      files = matchFiles(filepattern);
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
       throw new IllegalArgumentException(
-          "no file matches --input=" + filepattern + " (" + e.getMessage() + ")", e);
+          "no file matches --input=" + filepattern + " (" + cause.getMessage() + ")", cause);
     }
-    if (files.stream().noneMatch(m -> !m.resourceId().isDirectory())) {
+    if (files.isEmpty()) {
       throw new IllegalArgumentException("no file matches --input=" + filepattern);
     }
+    return files;
   }
 
   @Override

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -259,7 +260,8 @@ public final class CountCorpusWords
    * held-out split and counting as this transform, giving what its two outputs add up to. For one
    * machine: it skips a pipeline's start-up and per-element work. Memory holds each distinct word
    * once (counts are summed in shared per-shard maps), plus what each thread counts before it
-   * hands its counts on. The first failure stops the other threads. The metrics go to the calling thread's metrics container ({@link
+   * hands its counts on. On the first failure the other threads stop after the piece they are
+   * reading, and this method waits (up to 10 seconds) for them before it throws. The metrics go to the calling thread's metrics container ({@link
    * MetricsEnvironment#getCurrentContainer}), as a step's go to the step's; the progress log is the
    * same.
    *
@@ -317,6 +319,11 @@ public final class CountCorpusWords
       throw new IllegalStateException(cause);
     } finally {
       pool.shutdownNow();
+      try { // let the other workers stop before the caller goes on
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     return new Counts(training.gather(), heldOut.gather());
   }
@@ -340,8 +347,10 @@ public final class CountCorpusWords
             piece.file, piece.compression, piece.start, splitBytes, maxLineBytes, heldOutPercent,
             training, heldOut, addToTraining, addToHeldOut);
       }
-      addToTraining.accept(training);
-      addToHeldOut.accept(heldOut);
+      if (!Thread.currentThread().isInterrupted()) { // interrupted: the counts are not wanted
+        addToTraining.accept(training);
+        addToHeldOut.accept(heldOut);
+      }
     }
   }
 

@@ -250,14 +250,20 @@ class CountCorpusWordsTest {
   }
 
   @Test
-  void countingInProcessFailsOnAFileThatCannotBeRead() throws IOException {
-    Path file = write(1);
+  void countingInProcessFailsOnAFileThatCannotBeReadAndStopsTheOtherThreads() throws IOException {
+    for (int file = 1; file <= 8; file++) {
+      write(file);
+    }
     List<org.apache.beam.sdk.io.fs.MatchResult.Metadata> files =
-        ReadCorpus.matchFiles(file.toString());
-    Files.delete(file);
-    IOException e = assertThrows(IOException.class,
-        () -> CountCorpusWords.create().countInProcess(files, 2));
-    assertTrue(String.valueOf(e.getMessage()).contains("part-1.txt"), String.valueOf(e));
+        ReadCorpus.matchFiles(dir.resolve("part-*.txt").toString());
+    assertEquals(8, files.size());
+    Files.delete(dir.resolve("part-5.txt"));
+    IOException e =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(60),
+            () -> assertThrows(IOException.class,
+                () -> CountCorpusWords.create().withSplitBytes(97).countInProcess(files, 4)));
+    assertTrue(String.valueOf(e.getMessage()).contains("part-5.txt"), String.valueOf(e));
   }
 
   @Test
