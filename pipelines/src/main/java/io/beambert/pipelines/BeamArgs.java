@@ -1,5 +1,6 @@
 package io.beambert.pipelines;
 
+import io.beambert.cli.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Prepares a command line for Beam's {@code PipelineOptionsFactory.fromArgs} with beambert's defaults.
@@ -60,6 +65,110 @@ public final class BeamArgs {
     return out.toArray(new String[0]);
   }
 
+  /**
+   * Parses a subcommand's command line into {@code type} with beambert's defaults ({@link #prepare})
+   * and Beam's validation.
+   *
+   * @throws UsageException with one line naming the option, for an unknown option, a value of the
+   *     wrong type or a missing required option
+   */
+  static <T extends PipelineOptions> T parse(String[] args, Class<T> type, String command) {
+    PipelineOptionsFactory.register(type);
+    checkValueTypes(args, type, command);
+    try {
+      return PipelineOptionsFactory.fromArgs(prepare(args)).withValidation().as(type);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(usageMessage(e) + " (see 'beambert " + command + " --help')");
+    }
+  }
+
+  /** One line a user can act on, from Beam's option-parsing errors (no Jackson internals). */
+  static String usageMessage(IllegalArgumentException e) {
+    String message = String.valueOf(e.getMessage());
+    Matcher unknown =
+        Pattern.compile("Class interface \\S+ missing a property named '([^']+)'").matcher(message);
+    if (unknown.find()) {
+      return "unknown option --" + unknown.group(1);
+    }
+    Matcher badValue =
+        Pattern.compile(
+                "Unable to convert value '(.*)' of type \\S+ to (?:type )?(\\S+)"
+                    + " for property '([^']+)'")
+            .matcher(message);
+    if (badValue.find()) {
+      return "--" + badValue.group(3) + " must be " + typeName(badValue.group(2)) + ", got '"
+          + badValue.group(1) + "'";
+    }
+    Matcher missing = Pattern.compile("Missing required value for \\[(--\\w+)").matcher(message);
+    if (missing.find()) {
+      return "missing required option " + missing.group(1);
+    }
+    return message.lines().findFirst().orElse(message).strip();
+  }
+
+  /**
+   * Checks the values of {@code type}'s number and true/false options before Beam parses them
+   * (Beam's message for a bad value does not always name the option).
+   */
+  private static void checkValueTypes(String[] args, Class<?> type, String command) {
+    for (String arg : args) {
+      if (!arg.startsWith("--") || arg.indexOf('=') < 2) {
+        continue;
+      }
+      String name = arg.substring(2, arg.indexOf('='));
+      String value = arg.substring(arg.indexOf('=') + 1);
+      Class<?> valueType;
+      try {
+        valueType = type.getMethod("get" + Character.toUpperCase(name.charAt(0))
+            + name.substring(1)).getReturnType();
+      } catch (NoSuchMethodException e) {
+        continue; // not an option of this command (unknown: Beam reports it)
+      }
+      if (!isValid(value.strip(), valueType)) {
+        throw new UsageException(
+            "--" + name + " must be " + typeName(valueType.getName()) + ", got '" + value
+                + "' (see 'beambert " + command + " --help')");
+      }
+    }
+  }
+
+  private static boolean isValid(String value, Class<?> type) {
+    try {
+      if (type == int.class) {
+        Integer.parseInt(value);
+      } else if (type == long.class) {
+        Long.parseLong(value);
+      } else if (type == double.class || type == float.class) {
+        Double.parseDouble(value);
+      } else if (type == boolean.class) {
+        return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+      }
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static String typeName(String javaType) {
+    switch (javaType.replaceAll("[.,]$", "")) {
+      case "int":
+      case "java.lang.Integer":
+      case "long":
+      case "java.lang.Long":
+        return "a whole number";
+      case "double":
+      case "java.lang.Double":
+      case "float":
+      case "java.lang.Float":
+        return "a number";
+      case "boolean":
+      case "java.lang.Boolean":
+        return "true or false";
+      default:
+        return "of type " + javaType;
+    }
+  }
+
   /** beambert's DirectRunner threads: one per core, at least 2. */
   static int defaultParallelism() {
     return Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -70,15 +179,18 @@ public final class BeamArgs {
     return simple.equals("FlinkRunner") || simple.equals("TestFlinkRunner");
   }
 
-  /** The value of {@code --name=value} (or {@code --name value}), if present. */
+  /**
+   * The value of {@code --name=value} if present; {@code "true"} for a bare {@code --name}, which
+   * Beam reads as true (a true/false option).
+   */
   static Optional<String> value(String[] args, String name) {
     String prefix = "--" + name + "=";
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith(prefix)) {
-        return Optional.of(args[i].substring(prefix.length()));
+    for (String arg : args) {
+      if (arg.startsWith(prefix)) {
+        return Optional.of(arg.substring(prefix.length()));
       }
-      if (args[i].equals("--" + name) && i + 1 < args.length) {
-        return Optional.of(args[i + 1]);
+      if (arg.equals("--" + name)) {
+        return Optional.of("true");
       }
     }
     return Optional.empty();

@@ -33,7 +33,6 @@ import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -235,9 +234,7 @@ public final class PretrainingDataPipeline {
         return;
       }
     }
-    Options options =
-        PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).withValidation().as(Options.class);
-    run(options);
+    run(BeamArgs.parse(args, Options.class, "pretraining-data"));
   }
 
   /** Validates the options, checks the inputs and the output directory, runs and waits. */

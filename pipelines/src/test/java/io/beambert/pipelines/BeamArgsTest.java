@@ -2,8 +2,10 @@ package io.beambert.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beambert.cli.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,28 @@ class BeamArgsTest {
         Arrays.asList(
             BeamArgs.prepare(new String[] {"--runner=DirectRunner", "--enforceImmutability=true"}));
     assertEquals(List.of("--runner=DirectRunner", "--enforceImmutability=true"), args);
+  }
+
+  @Test
+  void aBareTrueFalseOptionCountsAsSetAndParses() {
+    String[] args = BeamArgs.prepare(new String[] {"--enforceImmutability"});
+    assertFalse(
+        Arrays.asList(args).contains("--enforceImmutability=false"), Arrays.toString(args));
+    // Beam reads the bare option as true; before, a default was added too and Beam rejected both.
+    PipelineOptionsFactory.fromArgs(args).withValidation().create();
+  }
+
+  @Test
+  void beamOptionErrorsBecomeOneLineNamingTheOption() {
+    String[] unknown = {"--input=x", "--output=y", "--nope=1"};
+    UsageException e =
+        assertThrows(UsageException.class,
+            () -> BeamArgs.parse(unknown, LearnVocabPipeline.Options.class, "vocab"));
+    assertEquals("unknown option --nope (see 'beambert vocab --help')", e.getMessage());
+    String[] missing = {"--output=y"};
+    e = assertThrows(UsageException.class,
+        () -> BeamArgs.parse(missing, LearnVocabPipeline.Options.class, "vocab"));
+    assertTrue(e.getMessage().startsWith("missing required option --input"), e.getMessage());
   }
 
   @Test

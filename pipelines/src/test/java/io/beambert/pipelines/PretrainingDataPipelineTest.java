@@ -78,6 +78,21 @@ class PretrainingDataPipelineTest {
   // ------------------------------------------------------------------ bad options
 
   @Test
+  void commandLineMistakesAreOneLineUsageErrorsNamingTheOption(@TempDir Path out) {
+    Result unknown = runOn(SAMPLE, out, "--maxSeqLenght=64");
+    assertFails(unknown, "unknown option --maxSeqLenght", "'beambert pretraining-data --help'");
+    assertEquals(BeamBert.EXIT_USAGE, unknown.status());
+    Result notANumber = runOn(SAMPLE, out, "--maxSeqLength=abc");
+    assertFails(notANumber, "--maxSeqLength must be a whole number, got 'abc'");
+    assertEquals(BeamBert.EXIT_USAGE, notANumber.status());
+    assertFails(runOn(SAMPLE, out, "--maskedLmProb=lots"), "--maskedLmProb must be a number");
+    assertFails(runOn(SAMPLE, out, "--overwrite=maybe"), "--overwrite must be true or false");
+    Result missing = cli("--input=" + SAMPLE, "--output=" + out);
+    assertFails(missing, "missing required option --vocab");
+    assertEquals(BeamBert.EXIT_USAGE, missing.status());
+  }
+
+  @Test
   void rejectsMaxSeqLengthBelowFive(@TempDir Path out) throws IOException {
     assertFails(runOn(SAMPLE, out, "--maxSeqLength=4"), "maxSeqLength", "4");
     assertEquals(List.of(), names(out));
