@@ -98,12 +98,18 @@ class DistributedModeTest {
     }
     assertEquals(instances.size(), sum);
     int randomNext = 0;
+    long instanceTokens = 0;
+    long maskedPositions = 0;
     for (JsonNode n : instances) {
       assertEquals(64, n.get("input_ids").size());
       assertEquals(10, n.get("masked_lm_positions").size());
       int real = 0;
       for (JsonNode m : n.get("input_mask")) {
         real += m.asInt();
+      }
+      instanceTokens += real;
+      for (JsonNode w : n.get("masked_lm_weights")) {
+        maskedPositions += w.asDouble() == 1.0 ? 1 : 0;
       }
       assertEquals(101, n.get("input_ids").get(0).asInt());
       assertEquals(102, n.get("input_ids").get(real - 1).asInt());
@@ -115,6 +121,10 @@ class DistributedModeTest {
         }
       }
     }
+    // The counts reference mode also gives, from the shards themselves.
+    assertEquals(instanceTokens, counts.get("instance_tokens").asLong());
+    assertEquals(maskedPositions, counts.get("masked_positions").asLong());
+    assertEquals(randomNext, counts.get("random_next").asLong());
     // Reference: 0.534-0.541 (one-sentence chunks are always random next); edge_corpus has many.
     double share = (double) randomNext / instances.size();
     assertTrue(share > 0.45 && share < 0.75, "random-next share " + share);

@@ -10,6 +10,7 @@ import io.beambert.instances.PartnerDocuments;
 import io.beambert.instances.TrainingInstance;
 import io.beambert.random.KeyedRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -141,12 +142,16 @@ public final class PoolGenerator {
     void accept(byte[] buffer, int offset, int length);
   }
 
+  /** What {@link #generateEncoded} wrote: instances, and their tokens, masked positions, random nexts. */
+  public record Totals(long instances, long instanceTokens, long maskedPositions, long randomNext) {}
+
   /**
    * Like {@link #generate}, but each instance is encoded (as an Avro datum) as soon as it is made
    * and the pool is kept as encoded bytes (about 700 bytes an instance with the defaults, twice
    * {@link InstanceStore}'s size, but nothing is decoded again). Same instances, same order.
+   * Returns the totals of the instances handed to {@code sink} (a failed document's are left out).
    */
-  public int generateEncoded(
+  public Totals generateEncoded(
       List<String> ids,
       List<int[][]> documents,
       String poolKey,
@@ -156,11 +161,16 @@ public final class PoolGenerator {
     check(ids, documents);
     EncodedStore store = new EncodedStore();
     int poolSize = documents.size();
+    long instanceTokens = 0;
+    long maskedPositions = 0;
+    long randomNext = 0;
+    long[] document = new long[3]; // the current document's tokens, masked positions, random nexts
     for (int d = 0; d < poolSize; d++) {
       final int current = d;
       PartnerDocuments partners =
           rng -> documents.get(NextSentencePairer.drawPartnerIndex(rng, poolSize, current));
       int mark = store.size();
+      Arrays.fill(document, 0);
       try {
         for (int pass = 0; pass < options.dupeFactor(); pass++) {
           KeyedRandom rng =
@@ -169,8 +179,16 @@ public final class PoolGenerator {
               documents.get(d),
               partners,
               rng,
-              instance -> store.add(encoder.buffer(), encoder.encode(instance)));
+              instance -> {
+                store.add(encoder.buffer(), encoder.encode(instance));
+                document[0] += instance.length();
+                document[1] += instance.maskedCount();
+                document[2] += instance.isRandomNext() ? 1 : 0;
+              });
         }
+        instanceTokens += document[0];
+        maskedPositions += document[1];
+        randomNext += document[2];
       } catch (RuntimeException e) {
         store.truncate(mark);
         failures.accept(new Failure(d, e));
@@ -184,7 +202,7 @@ public final class PoolGenerator {
     for (int index : order) {
       sink.accept(store.block(index), store.offset(index), store.length(index));
     }
-    return order.length;
+    return new Totals(order.length, instanceTokens, maskedPositions, randomNext);
   }
 
   private static void check(List<String> ids, List<int[][]> documents) {

@@ -79,8 +79,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * </ol>
  *
  * <p>Output: one element, the run's counts by name ({@code documents_read}, {@code
- * documents_used}, {@code documents_empty}, {@code documents_dead_lettered}, {@code instances},
- * {@code shards}, ...). Guarantees: the multiset of instances depends only on the documents'
+ * documents_used}, {@code documents_empty}, {@code documents_dead_lettered}, {@code sentences},
+ * {@code tokens}, {@code instances}, {@code instance_tokens}, {@code masked_positions}, {@code
+ * random_next}, {@code shards}), also written to {@code _metadata.json}. Guarantees: the multiset of instances depends only on the documents'
  * contents and the options, not on file order, bundling, worker count, retries or runner; a rerun
  * gives byte-identical shards. Memory: a worker holds one pool at a time (its texts, tokens and
  * instances, about 330 bytes each with the defaults).
@@ -89,7 +90,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * tokenization or generation throws goes to {@code OUTPUT/_dead_letter/part-SSSSS-of-NNNNN.jsonl}
  * (one JSON object per line: id, step, reason, text) and the run goes on; documents_read =
  * documents_used + documents_empty + documents_dead_lettered. Metrics (namespace {@value
- * #METRICS}): the counters above and distribution {@code pool_documents}.
+ * #METRICS}): counters {@code documents_used}, {@code documents_empty}, {@code
+ * documents_dead_lettered} and {@code instances} ({@link ReadDocuments} adds {@code
+ * documents_read}), and distribution {@code pool_documents}.
  *
  * <pre>{@code
  * pipeline
@@ -111,7 +114,7 @@ public final class GenerateDistributed
 
   private static final String[] COUNT_NAMES = {
     "instances", "documents_used", "documents_empty", "documents_dead_lettered", "sentences",
-    "tokens"
+    "tokens", "instance_tokens", "masked_positions", "random_next"
   };
 
   private final Config config;
@@ -521,6 +524,7 @@ public final class GenerateDistributed
 
       List<PoolGenerator.Failure> failed = new ArrayList<>();
       long[] written = {0};
+      PoolGenerator.Totals totals;
       ResourceId dir = FileSystems.matchNewResource(config.outputDir, true);
       ResourceId temp =
           dir.resolve(tempShardName(pool, pools), StandardResolveOptions.RESOLVE_FILE);
@@ -532,7 +536,7 @@ public final class GenerateDistributed
         writer.setCodec(codecFactory(config.codec));
         writer.create(
             PretrainingInstance.getClassSchema(), os, syncMarker(config.runKey, pool, pools));
-        generator.generateEncoded(
+        totals = generator.generateEncoded(
             ids,
             tokens,
             pool + "-of-" + pools,
@@ -569,7 +573,8 @@ public final class GenerateDistributed
           KV.of(
               pool,
               List.of(written[0], usedDocs, emptyDocs, (long) deadLetters.size(), sentences,
-                  tokenCount)));
+                  tokenCount, totals.instanceTokens(), totals.maskedPositions(),
+                  totals.randomNext())));
     }
 
     private String tooLong(String[] lines) {
@@ -727,6 +732,9 @@ public final class GenerateDistributed
       counts.put("sentences", totals[4]);
       counts.put("tokens", totals[5]);
       counts.put("instances", totals[0]);
+      counts.put("instance_tokens", totals[6]);
+      counts.put("masked_positions", totals[7]);
+      counts.put("random_next", totals[8]);
       counts.put("shards", (long) n);
 
       @SuppressWarnings("unchecked")

@@ -177,9 +177,16 @@ class PoolGeneratorTest {
         f -> { throw f.cause(); });
     List<byte[]> got = new ArrayList<>();
     AvroInstanceEncoder encoder2 = new AvroInstanceEncoder(o.maxSeqLength(), o.maxPredictionsPerSeq());
-    int n = g.generateEncoded(ids, tokens, "p", encoder2,
+    List<io.beambert.instances.TrainingInstance> made = new ArrayList<>();
+    g.generate(ids, tokens, "p", made::add, f -> { throw f.cause(); });
+    PoolGenerator.Totals totals = g.generateEncoded(ids, tokens, "p", encoder2,
         (b, off, len) -> got.add(Arrays.copyOfRange(b, off, off + len)), f -> { throw f.cause(); });
+    int n = (int) totals.instances();
     assertEquals(expected.size(), n);
+    assertEquals(made.stream().mapToLong(i -> i.length()).sum(), totals.instanceTokens());
+    assertEquals(made.stream().mapToLong(i -> i.maskedCount()).sum(), totals.maskedPositions());
+    assertEquals(made.stream().filter(i -> i.isRandomNext()).count(), totals.randomNext());
+    assertTrue(totals.randomNext() > 0 && totals.randomNext() < n, totals.toString());
     assertTrue(n > 100);
     for (int i = 0; i < n; i++) {
       assertArrayEquals(expected.get(i), got.get(i));
@@ -201,7 +208,7 @@ class PoolGeneratorTest {
     AvroInstanceEncoder small = new AvroInstanceEncoder(20, o.maxPredictionsPerSeq());
     List<PoolGenerator.Failure> failures = new ArrayList<>();
     List<byte[]> records = new ArrayList<>();
-    int n =
+    PoolGenerator.Totals all =
         g.generateEncoded(
             List.of("a", "b", "c"),
             Arrays.<int[][]>asList(shortDoc, longDoc, shortDoc),
@@ -214,14 +221,15 @@ class PoolGeneratorTest {
     // the partial output of each is rolled back and the call still completes.
     assertEquals(List.of(0, 1, 2), failures.stream().map(PoolGenerator.Failure::index).toList());
     assertTrue(failures.get(1).cause() instanceof IllegalArgumentException);
-    assertEquals(0, n);
+    assertEquals(new PoolGenerator.Totals(0, 0, 0, 0), all);
     assertEquals(0, records.size());
     // Without the long document the same documents go through.
     failures.clear();
     int m =
-        g.generateEncoded(
-            List.of("a", "c"), Arrays.<int[][]>asList(shortDoc, shortDoc), "p", small,
-            (b, off, len) -> records.add(Arrays.copyOfRange(b, off, off + len)), failures::add);
+        (int) g.generateEncoded(
+                List.of("a", "c"), Arrays.<int[][]>asList(shortDoc, shortDoc), "p", small,
+                (b, off, len) -> records.add(Arrays.copyOfRange(b, off, off + len)), failures::add)
+            .instances();
     assertTrue(failures.isEmpty());
     assertTrue(m >= 4 && records.size() == m, "instances: " + m);
   }
