@@ -86,22 +86,28 @@ public final class OutputDirectory {
 
   /**
    * Writes an empty shard (header only) for every shard index that received no record, then renames
-   * the temporary shards; for writers that only create the shards they fill.
+   * the temporary shards; for writers that only create the shards they fill. Safe to retry: a shard
+   * that an earlier attempt already renamed is left as it is ({@link #prepare} removed the shards
+   * of any earlier run, so a final shard can only be this run's).
    */
   public static void commit(String outputDir, int numShards, String runKey) throws IOException {
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);
     for (int i = 0; i < numShards; i++) {
       ResourceId temp =
           dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
-      MatchResult m = FileSystems.match(temp.toString(), EmptyMatchTreatment.ALLOW);
-      if (m.status() != MatchResult.Status.OK || m.metadata().isEmpty()) {
+      ResourceId shard =
+          dir.resolve(ShardNames.shard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
+      if (!exists(temp) && !exists(shard)) {
         InstanceShardWriter.openShard(outputDir, i, numShards, runKey).close();
       }
     }
     commit(outputDir, numShards);
   }
 
-  /** Renames the temporary shards of a finished run to their final names. */
+  /**
+   * Renames the temporary shards of a finished run to their final names; a temporary shard that is
+   * missing (renamed by an earlier attempt of this commit) is skipped.
+   */
   public static void commit(String outputDir, int numShards) throws IOException {
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);
     List<ResourceId> from = new ArrayList<>(numShards);
@@ -110,7 +116,12 @@ public final class OutputDirectory {
       from.add(dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE));
       to.add(dir.resolve(ShardNames.shard(i, numShards), StandardResolveOptions.RESOLVE_FILE));
     }
-    FileSystems.rename(from, to);
+    FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  private static boolean exists(ResourceId file) throws IOException {
+    MatchResult m = FileSystems.match(file.toString(), EmptyMatchTreatment.ALLOW);
+    return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
   }
 
   /** Writes {@code _metadata.json} (through a temporary name), the last file of a complete run. */

@@ -85,6 +85,38 @@ class InstanceShardWriterTest {
   }
 
   @Test
+  void aRetriedCommitKeepsTheShardsAnEarlierAttemptRenamed(@TempDir Path dir) throws IOException {
+    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 3, "key")) {
+      for (int k = 0; k < 7; k++) {
+        w.write(instance(k));
+      }
+    }
+    // An attempt that renamed only the first shard, then failed.
+    Files.move(
+        dir.resolve(".part-00000-of-00003.avro.inprogress"),
+        dir.resolve("part-00000-of-00003.avro"));
+    OutputDirectory.commit(dir.toString(), 3, "key");
+    OutputDirectory.commit(dir.toString(), 3, "key"); // and once more after a complete attempt
+    assertEquals(
+        List.of("part-00000-of-00003.avro", "part-00001-of-00003.avro", "part-00002-of-00003.avro"),
+        names(dir));
+    assertEquals(List.of(0, 3, 6), read(dir.resolve("part-00000-of-00003.avro")));
+    assertEquals(List.of(1, 4), read(dir.resolve("part-00001-of-00003.avro")));
+    assertEquals(List.of(2, 5), read(dir.resolve("part-00002-of-00003.avro")));
+  }
+
+  @Test
+  void aShardThatReceivedNothingIsCommittedEmpty(@TempDir Path dir) throws IOException {
+    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 3, "key")) {
+      w.write(instance(0));
+    }
+    Files.delete(dir.resolve(".part-00002-of-00003.avro.inprogress")); // as a lazy writer leaves it
+    OutputDirectory.commit(dir.toString(), 3, "key");
+    assertEquals(List.of(0), read(dir.resolve("part-00000-of-00003.avro")));
+    assertEquals(List.of(), read(dir.resolve("part-00002-of-00003.avro")));
+  }
+
+  @Test
   void rerunGivesByteIdenticalShards(@TempDir Path a, @TempDir Path b) throws IOException {
     writeRun(a, 2, 50);
     writeRun(b, 2, 50);
