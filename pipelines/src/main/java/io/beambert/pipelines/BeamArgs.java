@@ -3,6 +3,7 @@ package io.beambert.pipelines;
 import io.beambert.cli.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,12 +70,13 @@ public final class BeamArgs {
    * Parses a subcommand's command line into {@code type} with beambert's defaults ({@link #prepare})
    * and Beam's validation.
    *
-   * @throws UsageException with one line naming the option, for an unknown option, a value of the
-   *     wrong type or a missing required option
+   * @throws UsageException with one line naming the option, for an unknown option (with Beam's
+   *     suggestion of a close name), a value of the wrong type, a missing value, an option given
+   *     twice or a missing required option
    */
   static <T extends PipelineOptions> T parse(String[] args, Class<T> type, String command) {
     PipelineOptionsFactory.register(type);
-    checkValueTypes(args, type, command);
+    checkValues(args, type, command);
     try {
       return PipelineOptionsFactory.fromArgs(prepare(args)).withValidation().as(type);
     } catch (IllegalArgumentException e) {
@@ -86,18 +88,17 @@ public final class BeamArgs {
   static String usageMessage(IllegalArgumentException e) {
     String message = String.valueOf(e.getMessage());
     Matcher unknown =
-        Pattern.compile("Class interface \\S+ missing a property named '([^']+)'").matcher(message);
-    if (unknown.find()) {
-      return "unknown option --" + unknown.group(1);
-    }
-    Matcher badValue =
-        Pattern.compile(
-                "Unable to convert value '(.*)' of type \\S+ to (?:type )?(\\S+)"
-                    + " for property '([^']+)'")
+        Pattern.compile("Class interface \\S+ missing a property named '([^']+)'\\.(?: Did you mean"
+                + " (?:'([^']+)'|one of \\[([^]]+)\\]))?")
             .matcher(message);
-    if (badValue.find()) {
-      return "--" + badValue.group(3) + " must be " + typeName(badValue.group(2)) + ", got '"
-          + badValue.group(1) + "'";
+    if (unknown.find()) {
+      String line = "unknown option --" + unknown.group(1);
+      if (unknown.group(2) != null) {
+        line += "; did you mean --" + unknown.group(2) + "?";
+      } else if (unknown.group(3) != null) {
+        line += "; did you mean one of --" + String.join(", --", unknown.group(3).split(", ")) + "?";
+      }
+      return line;
     }
     Matcher missing = Pattern.compile("Missing required value for \\[(--\\w+)").matcher(message);
     if (missing.find()) {
@@ -107,41 +108,78 @@ public final class BeamArgs {
   }
 
   /**
-   * Checks the values of {@code type}'s number and true/false options before Beam parses them
-   * (Beam's message for a bad value does not always name the option).
+   * Checks the values of known options before Beam parses them, since Beam's messages for these
+   * mistakes do not name the option: numbers and true/false values of {@code type}'s options and
+   * of every registered options interface (a runner's), a bare {@code --name} for an option that
+   * is not true/false, and an option given twice that takes one value. Accepts every spelling Beam
+   * accepts except fractions for whole numbers (Beam would cut them).
    */
-  private static void checkValueTypes(String[] args, Class<?> type, String command) {
+  private static void checkValues(String[] args, Class<?> type, String command) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (String arg : args) {
-      if (!arg.startsWith("--") || arg.indexOf('=') < 2) {
+      if (!arg.startsWith("--") || arg.length() < 3 || arg.indexOf('=') == 2) {
+        continue; // Beam reports these
+      }
+      int equals = arg.indexOf('=');
+      String name = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
+      Method getter = getter(name, type);
+      if (getter == null) {
+        continue; // unknown: Beam reports it, with its suggestion
+      }
+      Class<?> valueType = getter.getReturnType();
+      String hint = " (see 'beambert " + command + " --help')";
+      boolean list = valueType.isArray() || java.util.Collection.class.isAssignableFrom(valueType);
+      if (!list && !seen.add(name)) {
+        throw new UsageException("--" + name + " is given more than once" + hint);
+      }
+      if (equals < 0) {
+        if (valueType != boolean.class && valueType != Boolean.class) {
+          throw new UsageException("--" + name + " needs a value: --" + name + "=VALUE" + hint);
+        }
         continue;
       }
-      String name = arg.substring(2, arg.indexOf('='));
-      String value = arg.substring(arg.indexOf('=') + 1);
-      Class<?> valueType;
-      try {
-        valueType = type.getMethod("get" + Character.toUpperCase(name.charAt(0))
-            + name.substring(1)).getReturnType();
-      } catch (NoSuchMethodException e) {
-        continue; // not an option of this command (unknown: Beam reports it)
-      }
+      String value = arg.substring(equals + 1);
       if (!isValid(value.strip(), valueType)) {
         throw new UsageException(
-            "--" + name + " must be " + typeName(valueType.getName()) + ", got '" + value
-                + "' (see 'beambert " + command + " --help')");
+            "--" + name + " must be " + typeName(valueType) + ", got '" + value + "'" + hint);
       }
     }
   }
 
+  /** The getter of option {@code name} in {@code type} or a registered options interface. */
+  private static Method getter(String name, Class<?> type) {
+    String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    List<Class<?>> interfaces = new ArrayList<>();
+    interfaces.add(type);
+    interfaces.addAll(PipelineOptionsFactory.getRegisteredOptions());
+    for (Class<?> options : interfaces) {
+      for (String prefix : new String[] {"get", "is"}) {
+        try {
+          return options.getMethod(prefix + suffix);
+        } catch (NoSuchMethodException e) {
+          // not here
+        }
+      }
+    }
+    return null;
+  }
+
   private static boolean isValid(String value, Class<?> type) {
+    if (value.equals("null")) {
+      return true; // Beam takes it (0, false or no value)
+    }
     try {
-      if (type == int.class) {
+      if (type == int.class || type == Integer.class) {
         Integer.parseInt(value);
-      } else if (type == long.class) {
+      } else if (type == long.class || type == Long.class) {
         Long.parseLong(value);
-      } else if (type == double.class || type == float.class) {
-        Double.parseDouble(value);
-      } else if (type == boolean.class) {
-        return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+      } else if (type == double.class || type == Double.class
+          || type == float.class || type == Float.class) {
+        if (!value.matches("[-+]?INF")) { // Jackson's spelling of infinity, besides Java's
+          Double.parseDouble(value);
+        }
+      } else if (type == boolean.class || type == Boolean.class) {
+        return List.of("true", "True", "TRUE", "false", "False", "FALSE").contains(value);
       }
       return true;
     } catch (NumberFormatException e) {
@@ -149,24 +187,14 @@ public final class BeamArgs {
     }
   }
 
-  private static String typeName(String javaType) {
-    switch (javaType.replaceAll("[.,]$", "")) {
-      case "int":
-      case "java.lang.Integer":
-      case "long":
-      case "java.lang.Long":
-        return "a whole number";
-      case "double":
-      case "java.lang.Double":
-      case "float":
-      case "java.lang.Float":
-        return "a number";
-      case "boolean":
-      case "java.lang.Boolean":
-        return "true or false";
-      default:
-        return "of type " + javaType;
+  private static String typeName(Class<?> type) {
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
     }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    return "a number";
   }
 
   /** beambert's DirectRunner threads: one per core, at least 2. */

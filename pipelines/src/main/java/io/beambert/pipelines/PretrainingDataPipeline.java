@@ -490,11 +490,11 @@ public final class PretrainingDataPipeline {
       if (counts.getDocuments() == 0) {
         throw new IllegalArgumentException(noDocuments(input));
       }
-      OutputDirectory.commit(outputDir, numShards, runKey);
       long[] perShard = new long[numShards];
       for (int i = 0; i < numShards && i < counts.getShardInstances().size(); i++) {
         perShard[i] = counts.getShardInstances().get(i);
       }
+      OutputDirectory.commit(outputDir, runKey, perShard);
       Map<String, Long> c = new LinkedHashMap<>();
       c.put("documents", counts.getDocuments());
       c.put("sentences", counts.getSentences());

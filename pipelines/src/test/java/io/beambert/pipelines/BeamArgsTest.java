@@ -61,15 +61,36 @@ class BeamArgsTest {
 
   @Test
   void beamOptionErrorsBecomeOneLineNamingTheOption() {
-    String[] unknown = {"--input=x", "--output=y", "--nope=1"};
+    String[] unknown = {"--input=x", "--output=y", "--noSuchOption=1"};
     UsageException e =
         assertThrows(UsageException.class,
             () -> BeamArgs.parse(unknown, LearnVocabPipeline.Options.class, "vocab"));
-    assertEquals("unknown option --nope (see 'beambert vocab --help')", e.getMessage());
+    assertEquals("unknown option --noSuchOption (see 'beambert vocab --help')", e.getMessage());
     String[] missing = {"--output=y"};
     e = assertThrows(UsageException.class,
         () -> BeamArgs.parse(missing, LearnVocabPipeline.Options.class, "vocab"));
     assertTrue(e.getMessage().startsWith("missing required option --input"), e.getMessage());
+    // Mistakes whose Beam messages do not name the option, also for a runner's options.
+    assertUsage("unknown option --vocabSzie; did you mean --vocabSize?", "--vocabSzie=5");
+    assertUsage("--targetParallelism must be a whole number, got 'abc'", "--targetParallelism=abc");
+    assertUsage("--vocabSize needs a value: --vocabSize=VALUE", "--vocabSize");
+    assertUsage("--vocabSize is given more than once", "--vocabSize=10", "--vocabSize=20");
+    assertUsage("--doLowerCase must be true or false, got 'tRUE'", "--doLowerCase=tRUE");
+    // What Beam accepts passes.
+    BeamArgs.parse(
+        new String[] {"--input=x", "--output=y", "--doLowerCase=TRUE", "--targetParallelism=3",
+            "--enforceImmutability", "--experiments=a", "--experiments=b"},
+        LearnVocabPipeline.Options.class, "vocab");
+  }
+
+  private static void assertUsage(String message, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--input=x", "--output=y"));
+    args.addAll(Arrays.asList(extra));
+    UsageException e =
+        assertThrows(UsageException.class,
+            () -> BeamArgs.parse(args.toArray(new String[0]), LearnVocabPipeline.Options.class,
+                "vocab"));
+    assertEquals(message + " (see 'beambert vocab --help')", e.getMessage());
   }
 
   @Test

@@ -85,28 +85,47 @@ public final class OutputDirectory {
   }
 
   /**
-   * Writes an empty shard (header only) for every shard index that received no record, then renames
-   * the temporary shards; for writers that only create the shards they fill. Safe to retry: a shard
-   * that an earlier attempt already renamed is left as it is ({@link #prepare} removed the shards
-   * of any earlier run, so a final shard can only be this run's).
+   * Commits the shards of a finished run whose shard {@code i} received {@code
+   * shardInstances[i]} records: writes an empty shard (header only) for a shard that received none
+   * and has no file, then renames the temporary shards. Safe to retry: a shard that an earlier
+   * attempt already renamed is left as it is ({@link #prepare} removed the shards of any earlier
+   * run, so a final shard can only be this run's).
+   *
+   * @throws IOException when a shard that received records has neither its temporary nor its
+   *     final file, or the files cannot be listed
    */
-  public static void commit(String outputDir, int numShards, String runKey) throws IOException {
+  public static void commit(String outputDir, String runKey, long[] shardInstances)
+      throws IOException {
+    int numShards = shardInstances.length;
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    List<String> specs = new ArrayList<>(2 * numShards);
     for (int i = 0; i < numShards; i++) {
-      ResourceId temp =
-          dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
-      ResourceId shard =
-          dir.resolve(ShardNames.shard(i, numShards), StandardResolveOptions.RESOLVE_FILE);
-      if (!exists(temp) && !exists(shard)) {
-        InstanceShardWriter.openShard(outputDir, i, numShards, runKey).close();
+      specs.add(dir.resolve(ShardNames.tempShard(i, numShards), StandardResolveOptions.RESOLVE_FILE)
+          .toString());
+      specs.add(dir.resolve(ShardNames.shard(i, numShards), StandardResolveOptions.RESOLVE_FILE)
+          .toString());
+    }
+    List<MatchResult> found = FileSystems.match(specs, EmptyMatchTreatment.ALLOW);
+    for (int i = 0; i < numShards; i++) {
+      if (exists(found.get(2 * i), specs.get(2 * i))
+          || exists(found.get(2 * i + 1), specs.get(2 * i + 1))) {
+        continue;
       }
+      if (shardInstances[i] > 0) {
+        throw new IOException(
+            "shard " + ShardNames.shard(i, numShards) + " received " + shardInstances[i]
+                + " instances but neither it nor its temporary file is in " + outputDir);
+      }
+      InstanceShardWriter.openShard(outputDir, i, numShards, runKey).close();
     }
     commit(outputDir, numShards);
   }
 
   /**
-   * Renames the temporary shards of a finished run to their final names; a temporary shard that is
-   * missing (renamed by an earlier attempt of this commit) is skipped.
+   * Renames the temporary shards of a finished run to their final names. A temporary shard that is
+   * missing because an earlier attempt of this commit renamed it is skipped.
+   *
+   * @throws IOException when a shard has neither its temporary nor its final file afterwards
    */
   public static void commit(String outputDir, int numShards) throws IOException {
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);
@@ -117,11 +136,26 @@ public final class OutputDirectory {
       to.add(dir.resolve(ShardNames.shard(i, numShards), StandardResolveOptions.RESOLVE_FILE));
     }
     FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
+    List<String> specs = new ArrayList<>(numShards);
+    to.forEach(shard -> specs.add(shard.toString()));
+    List<MatchResult> found = FileSystems.match(specs, EmptyMatchTreatment.ALLOW);
+    for (int i = 0; i < numShards; i++) {
+      if (!exists(found.get(i), specs.get(i))) {
+        throw new IOException("shard " + specs.get(i) + " is missing after the commit");
+      }
+    }
   }
 
-  private static boolean exists(ResourceId file) throws IOException {
-    MatchResult m = FileSystems.match(file.toString(), EmptyMatchTreatment.ALLOW);
-    return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
+  /** Whether a match found the file; throws when the file system could not tell. */
+  private static boolean exists(MatchResult match, String spec) throws IOException {
+    switch (match.status()) {
+      case OK:
+        return !match.metadata().isEmpty();
+      case NOT_FOUND:
+        return false;
+      default:
+        throw new IOException("cannot check " + spec + ": " + match.status());
+    }
   }
 
   /** Writes {@code _metadata.json} (through a temporary name), the last file of a complete run. */

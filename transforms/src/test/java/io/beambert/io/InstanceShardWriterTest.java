@@ -95,8 +95,9 @@ class InstanceShardWriterTest {
     Files.move(
         dir.resolve(".part-00000-of-00003.avro.inprogress"),
         dir.resolve("part-00000-of-00003.avro"));
-    OutputDirectory.commit(dir.toString(), 3, "key");
-    OutputDirectory.commit(dir.toString(), 3, "key"); // and once more after a complete attempt
+    long[] counts = {3, 2, 2};
+    OutputDirectory.commit(dir.toString(), "key", counts);
+    OutputDirectory.commit(dir.toString(), "key", counts); // and once more after a complete one
     assertEquals(
         List.of("part-00000-of-00003.avro", "part-00001-of-00003.avro", "part-00002-of-00003.avro"),
         names(dir));
@@ -106,14 +107,27 @@ class InstanceShardWriterTest {
   }
 
   @Test
-  void aShardThatReceivedNothingIsCommittedEmpty(@TempDir Path dir) throws IOException {
+  void aShardWithoutRecordsAndWithoutAFileIsCommittedEmptyAndALostShardFailsTheCommit(
+      @TempDir Path dir) throws IOException {
     try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 3, "key")) {
       w.write(instance(0));
+      w.write(instance(1));
     }
-    Files.delete(dir.resolve(".part-00002-of-00003.avro.inprogress")); // as a lazy writer leaves it
-    OutputDirectory.commit(dir.toString(), 3, "key");
-    assertEquals(List.of(0), read(dir.resolve("part-00000-of-00003.avro")));
-    assertEquals(List.of(), read(dir.resolve("part-00002-of-00003.avro")));
+    Files.delete(dir.resolve(".part-00002-of-00003.avro.inprogress")); // it received nothing
+    Files.delete(dir.resolve(".part-00001-of-00003.avro.inprogress")); // it held a record: lost
+    IOException lost = assertThrows(IOException.class,
+        () -> OutputDirectory.commit(dir.toString(), "key", new long[] {1, 1, 0}));
+    assertTrue(lost.getMessage().contains("part-00001-of-00003.avro"), lost.getMessage());
+    assertThrows(IOException.class, () -> OutputDirectory.commit(dir.toString(), 3));
+
+    Path other = dir.resolve("other");
+    try (InstanceShardWriter w = InstanceShardWriter.open(other.toString(), 3, "key")) {
+      w.write(instance(0));
+    }
+    Files.delete(other.resolve(".part-00002-of-00003.avro.inprogress"));
+    OutputDirectory.commit(other.toString(), "key", new long[] {1, 0, 0});
+    assertEquals(List.of(0), read(other.resolve("part-00000-of-00003.avro")));
+    assertEquals(List.of(), read(other.resolve("part-00002-of-00003.avro")));
   }
 
   @Test

@@ -557,6 +557,11 @@ public final class GenerateDistributed
       }
       ProgressCounters.addInstances(written[0] & 4095);
       for (PoolGenerator.Failure f : failed) {
+        // Counted as read and tokenized above; the counts are of the documents used.
+        for (int[] sentence : tokens.get(f.index())) {
+          sentences--;
+          tokenCount -= sentence.length;
+        }
         deadLetters.add(
             deadLetter(
                 KV.of(ids.get(f.index()), texts.get(f.index())), "generate", describe(f.cause())));
