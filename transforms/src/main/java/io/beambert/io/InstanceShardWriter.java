@@ -4,6 +4,7 @@ import io.beambert.schemas.PretrainingInstance;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,18 @@ public final class InstanceShardWriter implements AutoCloseable {
   public void write(PretrainingInstance instance) throws IOException {
     int shard = (int) (written % writers.size());
     writers.get(shard).append(instance);
+    counts[shard]++;
+    written++;
+  }
+
+  /**
+   * Appends one record already encoded as an Avro datum (the first {@code length} bytes of {@code
+   * buffer}, e.g. from {@link io.beambert.instances.distributed.AvroInstanceEncoder}) to the next
+   * shard in round-robin order: the same file bytes as {@link #write} of the same record.
+   */
+  public void writeEncoded(byte[] buffer, int length) throws IOException {
+    int shard = (int) (written % writers.size());
+    writers.get(shard).appendEncoded(ByteBuffer.wrap(buffer, 0, length));
     counts[shard]++;
     written++;
   }

@@ -1,10 +1,10 @@
 package io.beambert.io;
 
-import io.beambert.instances.InstanceEncoder;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.ReferenceGenerator;
 import io.beambert.instances.TrainingInstance;
+import io.beambert.instances.distributed.AvroInstanceEncoder;
 import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.CorpusLine;
 import io.beambert.schemas.TokenizedLine;
@@ -272,6 +272,7 @@ public final class WriteReferenceShards
       }
       int maxSeqLength = options.maxSeqLength();
       int maxPredictions = options.maxPredictionsPerSeq();
+      AvroInstanceEncoder encoder = new AvroInstanceEncoder(maxSeqLength, maxPredictions);
       long[] instanceTokens = new long[1];
       long[] masked = new long[1];
       long[] randomNext = new long[1];
@@ -283,7 +284,7 @@ public final class WriteReferenceShards
               masked[0] += instance.maskedCount();
               randomNext[0] += instance.isRandomNext() ? 1 : 0;
               try {
-                writer.write(InstanceEncoder.toAvro(instance, maxSeqLength, maxPredictions));
+                writer.writeEncoded(encoder.buffer(), encoder.encode(instance));
                 ProgressCounters.addInstances(1);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -131,6 +131,31 @@ class InstanceShardWriterTest {
   }
 
   @Test
+  void encodedRecordsGiveTheSameFilesAsRecords(@TempDir Path a, @TempDir Path b)
+      throws IOException {
+    writeRun(a, 2, 300); // through write(PretrainingInstance)
+    org.apache.avro.specific.SpecificDatumWriter<PretrainingInstance> datum =
+        new org.apache.avro.specific.SpecificDatumWriter<>(PretrainingInstance.class);
+    try (InstanceShardWriter w = InstanceShardWriter.open(b.toString(), 2, "key")) {
+      for (int k = 0; k < 300; k++) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder =
+            org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        datum.write(instance(k), encoder);
+        encoder.flush();
+        byte[] record = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() + 7);
+        w.writeEncoded(record, bytes.size()); // bytes past the length are not written
+      }
+      assertArrayEquals(new long[] {150, 150}, w.countsPerShard());
+    }
+    OutputDirectory.commit(b.toString(), 2);
+    for (String shard : List.of("part-00000-of-00002.avro", "part-00001-of-00002.avro")) {
+      assertArrayEquals(
+          Files.readAllBytes(a.resolve(shard)), Files.readAllBytes(b.resolve(shard)), shard);
+    }
+  }
+
+  @Test
   void rerunGivesByteIdenticalShards(@TempDir Path a, @TempDir Path b) throws IOException {
     writeRun(a, 2, 50);
     writeRun(b, 2, 50);
