@@ -202,8 +202,9 @@ public final class LearnVocabPipeline {
           "--engine=inprocess runs only on the DirectRunner (got "
               + options.getRunner().getSimpleName() + "); use --engine=beam, or drop --runner");
     }
-    if (runsInProcess(options) && threads(options) < 1) {
-      throw new UsageException("--targetParallelism must be at least 1, got " + threads(options));
+    int threads = runsInProcess(options) ? threads(options) : 1;
+    if (threads < 1) {
+      throw new UsageException("--targetParallelism must be at least 1, got " + threads);
     }
   }
 
@@ -245,15 +246,16 @@ public final class LearnVocabPipeline {
    *     range, or {@code --compareVocab} cannot be read
    */
   public static Map<String, Long> run(Options options) throws IOException {
+    VocabJob job = VocabJob.of(options);
     Map<String, Long> counters;
     if (runsInProcess(options)) {
       checkRanges(options);
       List<MatchResult.Metadata> files = ReadCorpus.checkMatches(options.getInput(), options);
-      counters = runInProcess(VocabJob.of(options), files, threads(options));
+      counters = runInProcess(job, files, threads(options));
     } else {
       counters = runPipeline(options); // buildPipeline checks the options and the input
     }
-    finish(VocabJob.of(options), counters);
+    finish(job, counters);
     return counters;
   }
 

@@ -7,6 +7,7 @@ import io.beambert.instances.InstanceVocab;
 import io.beambert.io.OutputDirectory;
 import io.beambert.io.ReadCorpus;
 import io.beambert.io.RunMetadata;
+import io.beambert.io.ShardNames;
 import io.beambert.io.WriteReferenceShards;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.schemas.RunCounts;
@@ -266,7 +267,7 @@ public final class PretrainingDataPipeline {
         Channels.newInputStream(
             FileSystems.open(
                 FileSystems.matchNewResource(outputDir, true)
-                    .resolve("_metadata.json", StandardResolveOptions.RESOLVE_FILE)))) {
+                    .resolve(ShardNames.METADATA, StandardResolveOptions.RESOLVE_FILE)))) {
       meta = new ObjectMapper().readTree(in);
     }
     return String.format(

@@ -1,5 +1,7 @@
 package io.beambert.io;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
@@ -57,11 +59,6 @@ public final class FileRanges
     return new FileRanges(rangeBytes);
   }
 
-  /** The end (exclusive) of the range that starts at {@code start} in a file of {@code size}. */
-  public static long end(long start, long rangeBytes, long size) {
-    return start + rangeBytes >= size ? size : start + rangeBytes;
-  }
-
   /**
    * Whether a file is read in ranges of {@code rangeBytes}: it is uncompressed, cheap to seek in
    * and larger than that.
@@ -70,6 +67,29 @@ public final class FileRanges
     return compression == Compression.UNCOMPRESSED
         && file.isReadSeekEfficient()
         && file.sizeBytes() > rangeBytes;
+  }
+
+  /**
+   * The pieces a file is read in: the start offsets of its ranges when it {@link #splits}, else
+   * one piece {@link #WHOLE_FILE}.
+   */
+  public static List<Long> starts(MatchResult.Metadata file, Compression compression, long rangeBytes) {
+    if (!splits(file, compression, rangeBytes)) {
+      return List.of(WHOLE_FILE);
+    }
+    List<Long> starts = new ArrayList<>();
+    for (long start = 0; start < file.sizeBytes(); start += rangeBytes) {
+      starts.add(start);
+    }
+    return starts;
+  }
+
+  /**
+   * Where a reader of the range at {@code start} stops: the range's end, or, for the last range,
+   * nowhere (it reads on, should the file have grown since it was listed).
+   */
+  public static long readEnd(long start, long rangeBytes, long size) {
+    return start + rangeBytes >= size ? Long.MAX_VALUE : start + rangeBytes;
   }
 
   @Override
@@ -99,13 +119,8 @@ public final class FileRanges
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
-      long size = file.getMetadata().sizeBytes();
-      if (splits(file.getMetadata(), file.getCompression(), rangeBytes)) {
-        for (long start = 0; start < size; start += rangeBytes) {
-          out.get(RANGES).output(KV.of(file, start));
-        }
-      } else {
-        out.get(WHOLE).output(KV.of(file, WHOLE_FILE));
+      for (long start : starts(file.getMetadata(), file.getCompression(), rangeBytes)) {
+        out.get(start == WHOLE_FILE ? WHOLE : RANGES).output(KV.of(file, start));
       }
     }
   }

@@ -55,7 +55,7 @@ public final class InstanceShardWriter implements AutoCloseable {
     if (numShards < 1) {
       throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
     }
-    return open(outputDir, 0, numShards, numShards, runKey);
+    return open(outputDir, 0, numShards, numShards, REFERENCE_CODEC, REFERENCE_MARKERS, runKey);
   }
 
   /**
@@ -64,12 +64,30 @@ public final class InstanceShardWriter implements AutoCloseable {
    */
   public static InstanceShardWriter openShard(
       String outputDir, int index, int numShards, String runKey) throws IOException {
-    ShardNames.shard(index, numShards); // checks the index
-    return open(outputDir, index, index + 1, numShards, runKey);
+    return openShard(outputDir, index, numShards, REFERENCE_CODEC, REFERENCE_MARKERS, runKey);
   }
 
+  /**
+   * Like {@link #openShard(String, int, int, String)}, in another format: the Avro {@code codec},
+   * and sync markers derived from {@code markerDomain} (which names the format), the run key and
+   * the shard (see {@link ShardNames#syncMarker}).
+   */
+  public static InstanceShardWriter openShard(
+      String outputDir, int index, int numShards, CodecFactory codec, String markerDomain,
+      String runKey) throws IOException {
+    ShardNames.shard(index, numShards); // checks the index
+    return open(outputDir, index, index + 1, numShards, codec, markerDomain, runKey);
+  }
+
+  /** The reference mode's codec. */
+  private static final CodecFactory REFERENCE_CODEC = CodecFactory.deflateCodec(6);
+
+  /** The reference mode's sync-marker domain. */
+  private static final String REFERENCE_MARKERS = "beambert-shard";
+
   private static InstanceShardWriter open(
-      String outputDir, int from, int to, int numShards, String runKey) throws IOException {
+      String outputDir, int from, int to, int numShards, CodecFactory codec, String markerDomain,
+      String runKey) throws IOException {
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);
     List<DataFileWriter<PretrainingInstance>> writers = new ArrayList<>(to - from);
     try {
@@ -82,8 +100,10 @@ public final class InstanceShardWriter implements AutoCloseable {
                 BUFFER_BYTES);
         DataFileWriter<PretrainingInstance> writer =
             new DataFileWriter<>(new SpecificDatumWriter<>(PretrainingInstance.class));
-        writer.setCodec(CodecFactory.deflateCodec(6));
-        writer.create(PretrainingInstance.getClassSchema(), out, syncMarker(runKey, i, numShards));
+        writer.setCodec(codec);
+        writer.create(
+            PretrainingInstance.getClassSchema(), out,
+            ShardNames.syncMarker(markerDomain, runKey, i, numShards));
         writers.add(writer);
       }
     } catch (IOException | RuntimeException e) {
@@ -108,13 +128,13 @@ public final class InstanceShardWriter implements AutoCloseable {
   }
 
   /**
-   * Appends one record already encoded as an Avro datum (the first {@code length} bytes of {@code
-   * buffer}, e.g. from {@link io.beambert.instances.distributed.AvroInstanceEncoder}) to the next
+   * Appends one record already encoded as an Avro datum ({@code length} bytes of {@code buffer}
+   * from {@code offset}, e.g. from {@link io.beambert.instances.distributed.AvroInstanceEncoder}) to the next
    * shard in round-robin order: the same file bytes as {@link #write} of the same record.
    */
-  public void writeEncoded(byte[] buffer, int length) throws IOException {
+  public void writeEncoded(byte[] buffer, int offset, int length) throws IOException {
     int shard = (int) (written % writers.size());
-    writers.get(shard).appendEncoded(ByteBuffer.wrap(buffer, 0, length));
+    writers.get(shard).appendEncoded(ByteBuffer.wrap(buffer, offset, length));
     counts[shard]++;
     written++;
   }
@@ -155,6 +175,6 @@ public final class InstanceShardWriter implements AutoCloseable {
 
   /** The 16-byte Avro sync marker of shard {@code index}: a digest of run key and shard. */
   static byte[] syncMarker(String runKey, int index, int numShards) {
-    return ShardNames.syncMarker("beambert-shard", runKey, index, numShards);
+    return ShardNames.syncMarker(REFERENCE_MARKERS, runKey, index, numShards);
   }
 }

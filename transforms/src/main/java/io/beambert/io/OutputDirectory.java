@@ -84,17 +84,38 @@ public final class OutputDirectory {
     }
   }
 
+  /** Writes the header-only temporary file of an empty shard in a run's format. */
+  @FunctionalInterface
+  public interface EmptyShard {
+    /** Opens a writer of shard {@code index} (closing it leaves the empty shard). */
+    InstanceShardWriter open(int index) throws IOException;
+  }
+
+  /**
+   * Commits the shards of a finished reference-mode run whose shard {@code i} received {@code
+   * shardInstances[i]} records: {@link #commit(String, long[], EmptyShard)} with the reference
+   * format's empty shards.
+   */
+  public static void commit(String outputDir, String runKey, long[] shardInstances)
+      throws IOException {
+    int numShards = shardInstances.length;
+    commit(
+        outputDir,
+        shardInstances,
+        i -> InstanceShardWriter.openShard(outputDir, i, numShards, runKey));
+  }
+
   /**
    * Commits the shards of a finished run whose shard {@code i} received {@code
-   * shardInstances[i]} records: writes an empty shard (header only) for a shard that received none
-   * and has no file, then renames the temporary shards. Safe to retry: a shard that an earlier
-   * attempt already renamed is left as it is ({@link #prepare} removed the shards of any earlier
-   * run, so a final shard can only be this run's).
+   * shardInstances[i]} records: writes an empty shard ({@code emptyShard}) for a shard that
+   * received none and has no file, then renames the temporary shards. Safe to retry: a shard that
+   * an earlier attempt already renamed is left as it is ({@link #prepare} removed the shards of
+   * any earlier run, so a final shard can only be this run's).
    *
    * @throws IOException when a shard that received records has neither its temporary nor its
    *     final file, or the files cannot be listed
    */
-  public static void commit(String outputDir, String runKey, long[] shardInstances)
+  public static void commit(String outputDir, long[] shardInstances, EmptyShard emptyShard)
       throws IOException {
     int numShards = shardInstances.length;
     ResourceId dir = FileSystems.matchNewResource(outputDir, true);
@@ -116,7 +137,7 @@ public final class OutputDirectory {
             "shard " + ShardNames.shard(i, numShards) + " received " + shardInstances[i]
                 + " instances but neither it nor its temporary file is in " + outputDir);
       }
-      InstanceShardWriter.openShard(outputDir, i, numShards, runKey).close();
+      emptyShard.open(i).close();
     }
     commit(outputDir, numShards);
   }

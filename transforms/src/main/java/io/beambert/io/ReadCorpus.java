@@ -179,17 +179,12 @@ public final class ReadCorpus extends PTransform<PBegin, PCollection<CorpusLine>
   private PCollection<FileIO.ReadableFile> openFiles(PBegin input) {
     PCollection<MatchResult.Metadata> files;
     if (matchWhenBuilt) {
-      files = input.apply("ListFiles", Create.of(matchNow()).withCoder(MetadataCoderV2.of()));
+      files = input.apply("ListFiles", Create.of(matchFiles(filepattern)).withCoder(MetadataCoderV2.of()));
     } else {
       files = input.apply("MatchFiles", FileIO.match().filepattern(filepattern)
           .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW));
     }
     return files.apply("OpenFiles", FileIO.readMatches());
-  }
-
-  /** The files matching the pattern now, in name order (none for an empty match). */
-  private List<MatchResult.Metadata> matchNow() {
-    return matchFiles(filepattern);
   }
 
   /**

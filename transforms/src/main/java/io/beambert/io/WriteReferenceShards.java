@@ -284,7 +284,7 @@ public final class WriteReferenceShards
               masked[0] += instance.maskedCount();
               randomNext[0] += instance.isRandomNext() ? 1 : 0;
               try {
-                writer.writeEncoded(encoder.buffer(), encoder.encode(instance));
+                writer.writeEncoded(encoder.buffer(), 0, encoder.encode(instance));
                 ProgressCounters.addInstances(1);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -27,11 +27,6 @@ public final class SerializableTokenizer implements Serializable {
     this.doLowerCase = doLowerCase;
   }
 
-  /** The vocabulary. */
-  public Vocab vocab() {
-    return vocab;
-  }
-
   /** This copy's tokenizer, built on the first call. */
   public BertTokenizer get() {
     if (tokenizer == null) {

@@ -60,7 +60,7 @@ public final class Utf8Lines implements Closeable {
   }
 
   /**
-   * A run of more than this many word characters (see {@link #WORD}) is shortened to this many
+   * A run of more than this many word characters (see {@link WordChars#WORD}) is shortened to this many
    * characters by {@link #nextPiece}: the word holding it has more than {@link
    * BertTokenizer#MAX_INPUT_CHARS_PER_WORD} code points either way, so it is one {@code [UNK]}
    * either way.
@@ -68,48 +68,52 @@ public final class Utf8Lines implements Closeable {
   static final int LONG_RUN = 256;
 
   /**
-   * Word characters: ASCII letters and digits, and BMP letters (Lu, Ll, Lt, Lo; not Lm, which is
+   * Word characters, built when {@link #nextPiece} first needs them rather than when a file is
+   * read: ASCII letters and digits, and BMP letters (Lu, Ll, Lt, Lo; not Lm, which is
    * case-ignorable) that the tokenizer never drops, splits or treats specially (no class bit: not
    * U+03A3, not CJK, not punctuation) and that give at least one code point, none of them
    * punctuation, after {@code lower()}, NFD and accent stripping, starting with a letter (a starter,
    * so NFD never reorders across it). Such a character is neither case-ignorable nor U+03A3, so
    * every Final_Sigma scan stops at it, and a run of them always stays inside one word.
    */
-  private static final boolean[] WORD = new boolean[65536];
+  private static final class WordChars {
+    static final boolean[] WORD = new boolean[65536];
 
-  static {
-    for (int c = 0; c < 65536; c++) {
-      if (c < 128) {
-        WORD[c] = Character.isLetterOrDigit(c);
-        continue;
+    static {
+      for (int c = 0; c < 65536; c++) {
+        if (c < 128) {
+          WORD[c] = Character.isLetterOrDigit(c);
+          continue;
+        }
+        int type = Unicode14.type(c);
+        if (CharTable.CLASS[c] != 0
+            || (type != Character.UPPERCASE_LETTER && type != Character.LOWERCASE_LETTER
+                && type != Character.TITLECASE_LETTER && type != Character.OTHER_LETTER)) {
+          continue;
+        }
+        String lowered;
+        if (CharTable.UKIND[c] == CharTable.MAP_ONE) {
+          lowered = String.valueOf(CharTable.UMAP[c]);
+        } else if (CharTable.UKIND[c] == CharTable.MAP_MULTI) {
+          lowered = CharTable.UMULTI[c];
+        } else {
+          continue;
+        }
+        boolean ok = startsWithLetter(lowered)
+            && startsWithLetter(
+                Normalizer.normalize(String.valueOf((char) c), Normalizer.Form.NFD));
+        for (int k = 0; ok && k < lowered.length(); k++) {
+          ok = (CharTable.CLASS[lowered.charAt(k)] & ~CharTable.SLOW) == 0;
+        }
+        WORD[c] = ok;
       }
-      int type = Unicode14.type(c);
-      if (CharTable.CLASS[c] != 0
-          || (type != Character.UPPERCASE_LETTER && type != Character.LOWERCASE_LETTER
-              && type != Character.TITLECASE_LETTER && type != Character.OTHER_LETTER)) {
-        continue;
-      }
-      String lowered;
-      if (CharTable.UKIND[c] == CharTable.MAP_ONE) {
-        lowered = String.valueOf(CharTable.UMAP[c]);
-      } else if (CharTable.UKIND[c] == CharTable.MAP_MULTI) {
-        lowered = CharTable.UMULTI[c];
-      } else {
-        continue;
-      }
-      boolean ok = startsWithLetter(lowered)
-          && startsWithLetter(Normalizer.normalize(String.valueOf((char) c), Normalizer.Form.NFD));
-      for (int k = 0; ok && k < lowered.length(); k++) {
-        ok = (CharTable.CLASS[lowered.charAt(k)] & ~CharTable.SLOW) == 0;
-      }
-      WORD[c] = ok;
     }
-  }
 
-  private static boolean startsWithLetter(String s) {
-    int t = Unicode14.type(s.codePointAt(0));
-    return t == Character.UPPERCASE_LETTER || t == Character.LOWERCASE_LETTER
-        || t == Character.TITLECASE_LETTER || t == Character.OTHER_LETTER;
+    private static boolean startsWithLetter(String s) {
+      int t = Unicode14.type(s.codePointAt(0));
+      return t == Character.UPPERCASE_LETTER || t == Character.LOWERCASE_LETTER
+          || t == Character.TITLECASE_LETTER || t == Character.OTHER_LETTER;
+    }
   }
 
   /** Context state of {@link #nextPiece}: line start, or after a known non-case-ignorable char. */
@@ -239,7 +243,7 @@ public final class Utf8Lines implements Closeable {
    *       !"#$%&()*+,-/;<=>?@[\]_{|}~}): it ends a token, is a starter for NFD and stops the
    *       Final_Sigma context scan in both directions;
    *   <li>after a run of the case-ignorable ASCII punctuation {@code ' . : ^ `} that has a word
-   *       character (an ASCII letter or digit, or a letter as described at {@link #WORD}), a
+   *       character (an ASCII letter or digit, or a letter as described at {@link WordChars#WORD}), a
    *       separator or one of the characters above (or the line start) right before it, and a word
    *       character or one of the ASCII characters above right after it: the punctuation ends a
    *       token and those neighbours, neither case-ignorable nor U+03A3, stop every Final_Sigma
@@ -251,7 +255,7 @@ public final class Utf8Lines implements Closeable {
    * separated from a letter it could combine or be reordered with.
    *
    * <p>A run of more than {@link #LONG_RUN} word characters (ASCII letters and digits, and letters
-   * of other scripts as described at {@link #WORD}) is shortened to its first {@code LONG_RUN - 1}
+   * of other scripts as described at {@link WordChars#WORD}) is shortened to its first {@code LONG_RUN - 1}
    * characters and its last one: the word holding the run has more than 200 code points before and
    * after, so it is a single {@code [UNK]} either way, no Final_Sigma scan enters the run and NFD
    * reorders nothing across its characters. Such runs are counted in {@link #shortenedWords()}.
@@ -320,7 +324,7 @@ public final class Utf8Lines implements Closeable {
         seqLo = 0x80;
         seqHi = 0xBF;
         if (--seqNeed == 0) {
-          if (seqCp < 0x10000 && WORD[seqCp]) {
+          if (seqCp < 0x10000 && WordChars.WORD[seqCp]) {
             if (seqCtx == CTX_IGNORABLE_RUN) {
               lastCut = seqStart;
             }

@@ -10,6 +10,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -97,35 +98,34 @@ public final class CountCorpusWords
   private static final TupleTag<KV<Integer, byte[]>> HELD_OUT_PARTIALS =
       new TupleTag<>("heldOutPartials") {};
 
-  private final boolean doLowerCase;
-  private final int heldOutPercent;
-  private final int maxLineBytes;
-  private final int flushEntries;
-  private final long splitBytes;
-
   /** Size of the ranges large uncompressed files are read in: 2 MiB. */
   public static final long SPLIT_BYTES = 2L << 20;
 
+  /** The settings, shared with the counting step. */
+  private record Settings(
+      boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries, long splitBytes)
+      implements Serializable {}
 
-  private CountCorpusWords(
-      boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries,
-      long splitBytes) {
-    this.doLowerCase = doLowerCase;
-    this.heldOutPercent = heldOutPercent;
-    this.maxLineBytes = maxLineBytes;
-    this.flushEntries = flushEntries;
-    this.splitBytes = splitBytes;
+  private final Settings settings;
+
+  private CountCorpusWords(Settings settings) {
+    this.settings = settings;
   }
 
   /** Defaults: lower-cased, 1% held out, lines cut at 1 MiB. */
   public static CountCorpusWords create() {
     return new CountCorpusWords(
-        true, 1, ReadCorpus.DEFAULT_MAX_LINE_BYTES, LearnVocab.FLUSH_ENTRIES, SPLIT_BYTES);
+        new Settings(
+            
+            true, 1, ReadCorpus.DEFAULT_MAX_LINE_BYTES, LearnVocab.FLUSH_ENTRIES, SPLIT_BYTES));
   }
 
   /** Lower-case and strip accents before counting (BERT's do_lower_case); default true. */
   public CountCorpusWords withDoLowerCase(boolean doLowerCase) {
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
+    Settings s = settings;
+    return new CountCorpusWords(
+        new Settings(
+            doLowerCase, s.heldOutPercent(), s.maxLineBytes(), s.flushEntries(), s.splitBytes()));
   }
 
   /** Percent of the lines held out ({@link HeldOut}); default 1; 0 to 100. */
@@ -134,7 +134,10 @@ public final class CountCorpusWords
       throw new IllegalArgumentException(
           "withHeldOutPercent: must be in [0, 100], got " + heldOutPercent);
     }
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
+    Settings s = settings;
+    return new CountCorpusWords(
+        new Settings(
+            s.doLowerCase(), heldOutPercent, s.maxLineBytes(), s.flushEntries(), s.splitBytes()));
   }
 
   /**
@@ -146,18 +149,26 @@ public final class CountCorpusWords
       throw new IllegalArgumentException(
           "withMaxLineBytes: must be in [4, " + Utf8Lines.MAX_LINE_BYTES + "], got " + maxLineBytes);
     }
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
+    Settings s = settings;
+    return new CountCorpusWords(
+        new Settings(
+            s.doLowerCase(), s.heldOutPercent(), maxLineBytes, s.flushEntries(), s.splitBytes()));
   }
 
   /** Distinct words held per worker before partial counts are emitted early (tests: small). */
   CountCorpusWords withFlushEntries(int flushEntries) {
-    return new CountCorpusWords(doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
+    Settings s = settings;
+    return new CountCorpusWords(
+        new Settings(
+            s.doLowerCase(), s.heldOutPercent(), s.maxLineBytes(), flushEntries, s.splitBytes()));
   }
 
   /** Size of the ranges large files are read in (tests: small). */
   CountCorpusWords withSplitBytes(long splitBytes) {
+    Settings s = settings;
     return new CountCorpusWords(
-        doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes);
+        new Settings(
+            s.doLowerCase(), s.heldOutPercent(), s.maxLineBytes(), s.flushEntries(), splitBytes));
   }
 
   @Override
@@ -169,11 +180,10 @@ public final class CountCorpusWords
     }
     PCollectionTuple partials =
         files
-            .apply("SplitLargeFiles", FileRanges.of(splitBytes))
+            .apply("SplitLargeFiles", FileRanges.of(settings.splitBytes()))
             .apply(
                 "CountInFiles",
-                ParDo.of(new CountFileWordsFn(
-                        doLowerCase, heldOutPercent, maxLineBytes, flushEntries, splitBytes))
+                ParDo.of(new CountFileWordsFn(settings))
                     .withOutputTags(TRAINING_PARTIALS, TupleTagList.of(HELD_OUT_PARTIALS)));
     PCollection<Map<String, Long>> training =
         partials
@@ -189,23 +199,23 @@ public final class CountCorpusWords
   }
 
   /**
-   * Reads the lines of a whole file ({@code start < 0}) or of the lines starting in the range of
-   * {@code splitBytes} at {@code start}, and counts their words with {@code training} or {@code
-   * heldOut} (the held-out rule decides), handing a counter that is full to its consumer.
+   * Reads the lines of a whole file ({@code start < 0}) or of the lines starting in the range at
+   * {@code start}, and counts their words with {@code training} or {@code heldOut} (the held-out
+   * rule decides), handing a counter that is full to its consumer.
    */
   private static void countPiece(
-      MatchResult.Metadata file, Compression compression, long start, long splitBytes,
-      int maxLineBytes, int heldOutPercent, WordCounter training, WordCounter heldOut,
+      Settings settings, MatchResult.Metadata file, Compression compression, long start,
+      WordCounter training, WordCounter heldOut,
       Consumer<WordCounter> trainingFull, Consumer<WordCounter> heldOutFull) throws IOException {
-    String name = file.resourceId().toString();
-    try (InputStream in = open(file, compression, start, splitBytes)) {
+    int percent = settings.heldOutPercent();
+    try (InputStream in = open(file, compression, start, settings.splitBytes())) {
       ReadCorpus.readLines(
-          name,
+          file.resourceId().toString(),
           in,
-          maxLineBytes,
+          settings.maxLineBytes(),
           (index, text) -> {
             // A percent of 0 holds out nothing: skip hashing every line.
-            if (heldOutPercent > 0 && HeldOut.isHeldOut(text, heldOutPercent)) {
+            if (percent > 0 && HeldOut.isHeldOut(text, percent)) {
               LearnVocab.countLine(heldOut, text, heldOutFull);
             } else {
               LearnVocab.countLine(training, text, trainingFull);
@@ -224,35 +234,20 @@ public final class CountCorpusWords
     }
     try {
       ((SeekableByteChannel) channel).position(start);
-      // The last range reads on to the end, should the file have grown since it was listed.
-      long end = start + splitBytes >= file.sizeBytes() ? Long.MAX_VALUE : start + splitBytes;
-      return new LineRangeInputStream(Channels.newInputStream(channel), start, end);
+      return new LineRangeInputStream(
+          Channels.newInputStream(channel), start,
+          FileRanges.readEnd(start, splitBytes, file.sizeBytes()));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
-  /** The word counts of {@link #countInProcess}: training and held-out slices. */
-  public static final class Counts {
-    private final Map<String, Long> training;
-    private final Map<String, Long> heldOut;
-
-    Counts(Map<String, Long> training, Map<String, Long> heldOut) {
-      this.training = training;
-      this.heldOut = heldOut;
-    }
-
-    /** The words of the lines not held out, with their counts. */
-    public Map<String, Long> training() {
-      return training;
-    }
-
-    /** The words of the held-out lines, with their counts. */
-    public Map<String, Long> heldOut() {
-      return heldOut;
-    }
-  }
+  /**
+   * The word counts of {@link #countInProcess}: {@code training}, the words of the lines not held
+   * out, and {@code heldOut}, the words of the held-out lines, with their counts.
+   */
+  public record Counts(Map<String, Long> training, Map<String, Long> heldOut) {}
 
   /**
    * Counts the words of {@code files} in this JVM with up to {@code threads} threads, without a
@@ -274,12 +269,8 @@ public final class CountCorpusWords
     Queue<Piece> pieces = new ConcurrentLinkedQueue<>();
     for (MatchResult.Metadata file : files) {
       Compression compression = Compression.detect(file.resourceId().getFilename());
-      if (FileRanges.splits(file, compression, splitBytes)) {
-        for (long start = 0; start < file.sizeBytes(); start += splitBytes) {
-          pieces.add(new Piece(file, compression, start));
-        }
-      } else {
-        pieces.add(new Piece(file, compression, FileRanges.WHOLE_FILE));
+      for (long start : FileRanges.starts(file, compression, settings.splitBytes())) {
+        pieces.add(new Piece(file, compression, start));
       }
     }
     MetricsContainer metrics = MetricsEnvironment.getCurrentContainer();
@@ -334,8 +325,8 @@ public final class CountCorpusWords
    */
   private void countPieces(Queue<Piece> pieces, Sums trainingSums, Sums heldOutSums,
       MetricsContainer metrics) throws IOException {
-    WordCounter training = LearnVocab.newCounter(doLowerCase, flushEntries);
-    WordCounter heldOut = LearnVocab.newCounter(doLowerCase, flushEntries);
+    WordCounter training = LearnVocab.newCounter(settings.doLowerCase(), settings.flushEntries());
+    WordCounter heldOut = LearnVocab.newCounter(settings.doLowerCase(), settings.flushEntries());
     Consumer<WordCounter> addToTraining = full -> LearnVocab.flushCounts(full, trainingSums::add);
     Consumer<WordCounter> addToHeldOut = full -> LearnVocab.flushCounts(full, heldOutSums::add);
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
@@ -344,8 +335,8 @@ public final class CountCorpusWords
           piece != null && !Thread.currentThread().isInterrupted();
           piece = pieces.poll()) {
         countPiece(
-            piece.file, piece.compression, piece.start, splitBytes, maxLineBytes, heldOutPercent,
-            training, heldOut, addToTraining, addToHeldOut);
+            settings, piece.file(), piece.compression(), piece.start(), training, heldOut,
+            addToTraining, addToHeldOut);
       }
       if (!Thread.currentThread().isInterrupted()) { // interrupted: the counts are not wanted
         addToTraining.accept(training);
@@ -390,17 +381,7 @@ public final class CountCorpusWords
   }
 
   /** A whole file (start {@link FileRanges#WHOLE_FILE}) or the range of it at {@code start}. */
-  private static final class Piece {
-    final MatchResult.Metadata file;
-    final Compression compression;
-    final long start;
-
-    Piece(MatchResult.Metadata file, Compression compression, long start) {
-      this.file = file;
-      this.compression = compression;
-      this.start = start;
-    }
-  }
+  private record Piece(MatchResult.Metadata file, Compression compression, long start) {}
 
   /**
    * Reads the lines of each file (or range of a file) and counts their words in memory, training
@@ -411,28 +392,18 @@ public final class CountCorpusWords
       extends DoFn<KV<FileIO.ReadableFile, Long>, KV<Integer, byte[]>> {
     private static final long serialVersionUID = 1L;
 
-    private final boolean doLowerCase;
-    private final int heldOutPercent;
-    private final int maxLineBytes;
-    private final int flushEntries;
-    private final long splitBytes;
+    private final Settings settings;
     private transient WordCounter training;
     private transient WordCounter heldOut;
 
-    CountFileWordsFn(
-        boolean doLowerCase, int heldOutPercent, int maxLineBytes, int flushEntries,
-        long splitBytes) {
-      this.doLowerCase = doLowerCase;
-      this.heldOutPercent = heldOutPercent;
-      this.maxLineBytes = maxLineBytes;
-      this.flushEntries = flushEntries;
-      this.splitBytes = splitBytes;
+    CountFileWordsFn(Settings settings) {
+      this.settings = settings;
     }
 
     @Setup
     public void setup() {
-      training = LearnVocab.newCounter(doLowerCase, flushEntries);
-      heldOut = LearnVocab.newCounter(doLowerCase, flushEntries);
+      training = LearnVocab.newCounter(settings.doLowerCase(), settings.flushEntries());
+      heldOut = LearnVocab.newCounter(settings.doLowerCase(), settings.flushEntries());
     }
 
     @StartBundle
@@ -446,8 +417,7 @@ public final class CountCorpusWords
         @Element KV<FileIO.ReadableFile, Long> piece, MultiOutputReceiver out) throws IOException {
       FileIO.ReadableFile file = piece.getKey();
       countPiece(
-          file.getMetadata(), file.getCompression(), piece.getValue(), splitBytes, maxLineBytes,
-          heldOutPercent, training, heldOut,
+          settings, file.getMetadata(), file.getCompression(), piece.getValue(), training, heldOut,
           full -> LearnVocab.flush(
               full, (shard, counts) -> out.get(TRAINING_PARTIALS).output(KV.of(shard, counts))),
           full -> LearnVocab.flush(

@@ -144,7 +144,7 @@ class InstanceShardWriterTest {
         datum.write(instance(k), encoder);
         encoder.flush();
         byte[] record = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() + 7);
-        w.writeEncoded(record, bytes.size()); // bytes past the length are not written
+        w.writeEncoded(record, 0, bytes.size()); // bytes past the length are not written
       }
       assertArrayEquals(new long[] {150, 150}, w.countsPerShard());
     }

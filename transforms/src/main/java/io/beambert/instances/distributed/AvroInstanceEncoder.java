@@ -19,7 +19,7 @@ public final class AvroInstanceEncoder {
 
   private final int maxSeqLength;
   private final int maxPredictions;
-  private byte[] buf;
+  private final byte[] buf;
   private int at;
 
   /** An encoder padding to these lengths. */
@@ -51,19 +51,19 @@ public final class AvroInstanceEncoder {
       writeId(instance.tokenAt(i));
     }
     at = zeros(b, at, maxSeqLength - n);
-    arrayEnd(maxSeqLength);
+    arrayEnd();
     // input_mask: zig-zag 1 = 2, 0 = 0
     arrayStart(maxSeqLength);
     Arrays.fill(b, at, at + n, (byte) 2);
     at = zeros(b, at + n, maxSeqLength - n);
-    arrayEnd(maxSeqLength);
+    arrayEnd();
     // segment_ids: 0 up to the first [SEP] (position lengthA + 1), then 1, then padding
     arrayStart(maxSeqLength);
     int firstB = Math.min(n, lengthA + 2);
     at = zeros(b, at, firstB);
     Arrays.fill(b, at, at + (n - firstB), (byte) 2);
     at = zeros(b, at + (n - firstB), maxSeqLength - n);
-    arrayEnd(maxSeqLength);
+    arrayEnd();
     int[] positions = instance.maskedPositions();
     int[] labels = instance.maskedLabels();
     arrayStart(maxPredictions);
@@ -71,13 +71,13 @@ public final class AvroInstanceEncoder {
       writeId(positions[k]);
     }
     at = zeros(b, at, maxPredictions - m);
-    arrayEnd(maxPredictions);
+    arrayEnd();
     arrayStart(maxPredictions);
     for (int k = 0; k < m; k++) {
       writeId(labels[k]);
     }
     at = zeros(b, at, maxPredictions - m);
-    arrayEnd(maxPredictions);
+    arrayEnd();
     arrayStart(maxPredictions);
     for (int k = 0; k < maxPredictions; k++) {
       int bits = k < m ? FLOAT_ONE : FLOAT_ZERO;
@@ -86,7 +86,7 @@ public final class AvroInstanceEncoder {
       b[at++] = (byte) (bits >>> 16);
       b[at++] = (byte) (bits >>> 24);
     }
-    arrayEnd(maxPredictions);
+    arrayEnd();
     writeInt(instance.isRandomNext() ? 1 : 0);
     return at;
   }
@@ -98,11 +98,11 @@ public final class AvroInstanceEncoder {
 
   private void arrayStart(int count) {
     if (count > 0) {
-      writeLong(count);
+      writeInt(count);
     }
   }
 
-  private void arrayEnd(int count) {
+  private void arrayEnd() {
     buf[at++] = 0;
   }
 
@@ -127,15 +127,6 @@ public final class AvroInstanceEncoder {
   private void writeInt(int value) {
     int z = (value << 1) ^ (value >> 31);
     while ((z & ~0x7f) != 0) {
-      buf[at++] = (byte) ((z & 0x7f) | 0x80);
-      z >>>= 7;
-    }
-    buf[at++] = (byte) z;
-  }
-
-  private void writeLong(long value) {
-    long z = (value << 1) ^ (value >> 63);
-    while ((z & ~0x7fL) != 0) {
       buf[at++] = (byte) ((z & 0x7f) | 0x80);
       z >>>= 7;
     }

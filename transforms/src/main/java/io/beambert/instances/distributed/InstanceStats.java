@@ -449,7 +449,6 @@ public final class InstanceStats {
   /** Every statistic under the names {@code instance_stats.py --json} uses (without histograms). */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    long kinds = kindMask + kindKept + kindRandom;
     m.put("instances", n);
     m.put("max_seq_length", seqLength);
     m.put("max_predictions_per_seq", maxPredictions);
@@ -460,10 +459,10 @@ public final class InstanceStats {
     m.put("mean_segment_b_tokens", mean(segBTokens, n));
     m.put("mean_masked_positions", meanMaskedPositions());
     m.put("frac_at_max_predictions", mean(maskedAtMax, n));
-    m.put("masked_positions_total", maskedTotal);
-    m.put("masked_frac_mask", mean(kindMask, kinds));
-    m.put("masked_frac_kept", mean(kindKept, kinds));
-    m.put("masked_frac_random", mean(kindRandom, kinds));
+    m.put("masked_positions_total", maskedPositionsTotal());
+    m.put("masked_frac_mask", maskedFracMask());
+    m.put("masked_frac_kept", maskedFracKept());
+    m.put("masked_frac_random", maskedFracRandom());
     m.put("masked_count_mask", kindMask);
     m.put("masked_count_kept", kindKept);
     m.put("masked_count_random", kindRandom);

@@ -104,18 +104,10 @@ public final class PoolGenerator {
     check(ids, documents);
     InstanceStore store = new InstanceStore(vocab.size(), options.maxSeqLength());
     List<TrainingInstance> pending = new ArrayList<>();
-    int poolSize = documents.size();
-    for (int d = 0; d < poolSize; d++) {
-      final int current = d;
-      PartnerDocuments partners =
-          rng -> documents.get(NextSentencePairer.drawPartnerIndex(rng, poolSize, current));
+    for (int d = 0; d < documents.size(); d++) {
       pending.clear();
       try {
-        for (int pass = 0; pass < options.dupeFactor(); pass++) {
-          KeyedRandom rng =
-              KeyedRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
-          maker.createInstances(documents.get(d), partners, rng, pending::add);
-        }
+        createInstances(ids, documents, d, pending::add);
       } catch (RuntimeException e) {
         failures.accept(new Failure(d, e));
         continue;
@@ -124,15 +116,32 @@ public final class PoolGenerator {
         store.add(instance);
       }
     }
-    int[] order = new int[store.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    KeyedRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
+    int[] order = outputOrder(store.size(), poolKey);
     for (int index : order) {
       sink.accept(store.get(index));
     }
     return order.length;
+  }
+
+  /** Every pass of document {@code d} of the pool, each on its own stream, to {@code out}. */
+  private void createInstances(
+      List<String> ids, List<int[][]> documents, int d, Consumer<TrainingInstance> out) {
+    PartnerDocuments partners =
+        rng -> documents.get(NextSentencePairer.drawPartnerIndex(rng, documents.size(), d));
+    for (int pass = 0; pass < options.dupeFactor(); pass++) {
+      KeyedRandom rng = KeyedRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
+      maker.createInstances(documents.get(d), partners, rng, out);
+    }
+  }
+
+  /** The order the pool's {@code size} instances are emitted in: a seeded shuffle. */
+  private int[] outputOrder(int size, String poolKey) {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    KeyedRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
+    return order;
   }
 
   /** Receives encoded instances: {@code length} bytes of {@code buffer} from {@code offset}. */
@@ -160,32 +169,24 @@ public final class PoolGenerator {
       Consumer<Failure> failures) {
     check(ids, documents);
     EncodedStore store = new EncodedStore();
-    int poolSize = documents.size();
     long instanceTokens = 0;
     long maskedPositions = 0;
     long randomNext = 0;
     long[] document = new long[3]; // the current document's tokens, masked positions, random nexts
-    for (int d = 0; d < poolSize; d++) {
-      final int current = d;
-      PartnerDocuments partners =
-          rng -> documents.get(NextSentencePairer.drawPartnerIndex(rng, poolSize, current));
+    for (int d = 0; d < documents.size(); d++) {
       int mark = store.size();
       Arrays.fill(document, 0);
       try {
-        for (int pass = 0; pass < options.dupeFactor(); pass++) {
-          KeyedRandom rng =
-              KeyedRandom.forKey(options.randomSeed(), ids.get(d), pass, STEP_INSTANCES);
-          maker.createInstances(
-              documents.get(d),
-              partners,
-              rng,
-              instance -> {
-                store.add(encoder.buffer(), encoder.encode(instance));
-                document[0] += instance.length();
-                document[1] += instance.maskedCount();
-                document[2] += instance.isRandomNext() ? 1 : 0;
-              });
-        }
+        createInstances(
+            ids,
+            documents,
+            d,
+            instance -> {
+              store.add(encoder.buffer(), encoder.encode(instance));
+              document[0] += instance.length();
+              document[1] += instance.maskedCount();
+              document[2] += instance.isRandomNext() ? 1 : 0;
+            });
         instanceTokens += document[0];
         maskedPositions += document[1];
         randomNext += document[2];
@@ -194,11 +195,7 @@ public final class PoolGenerator {
         failures.accept(new Failure(d, e));
       }
     }
-    int[] order = new int[store.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    KeyedRandom.forKey(options.randomSeed(), "pool " + poolKey, 0, STEP_SHUFFLE).shuffle(order);
+    int[] order = outputOrder(store.size(), poolKey);
     for (int index : order) {
       sink.accept(store.block(index), store.offset(index), store.length(index));
     }

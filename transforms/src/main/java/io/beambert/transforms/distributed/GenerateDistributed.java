@@ -7,17 +7,16 @@ import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.distributed.AvroInstanceEncoder;
 import io.beambert.instances.distributed.ContentId;
 import io.beambert.instances.distributed.PoolGenerator;
+import io.beambert.io.InstanceShardWriter;
 import io.beambert.io.OutputDirectory;
 import io.beambert.io.RunMetadata;
 import io.beambert.io.ShardNames;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,8 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.MapCoder;
@@ -145,6 +142,12 @@ public final class GenerateDistributed
     List<String> vocabLines() {
       String all = new String(vocabBytes, StandardCharsets.UTF_8);
       return List.of(all.substring(0, all.length() - 1).split("\n", -1));
+    }
+
+    /** Opens the temporary file of shard {@code index} of {@code count} in this run's format. */
+    InstanceShardWriter openShard(int index, int count) throws IOException {
+      return InstanceShardWriter.openShard(
+          outputDir, index, count, codecFactory(codec), SYNC_MARKERS, runKey);
     }
 
     Config copy() {
@@ -387,14 +390,6 @@ public final class GenerateDistributed
     return (int) Math.max(1, Math.min(99_999, (documents + poolSize - 1) / poolSize));
   }
 
-  static String shardName(int index, int count) {
-    return ShardNames.shard(index, count);
-  }
-
-  static String tempShardName(int index, int count) {
-    return ShardNames.tempShard(index, count);
-  }
-
   static String deadLetterName(int index, int count) {
     return String.format(Locale.ROOT, "part-%05d-of-%05d.jsonl", index, count);
   }
@@ -402,9 +397,8 @@ public final class GenerateDistributed
   /** Folder of dead letters inside the output directory. */
   public static final String DEAD_LETTER_DIR = ShardNames.DEAD_LETTER_DIR;
 
-  static byte[] syncMarker(String runKey, int index, int count) {
-    return ShardNames.syncMarker("beambert-distributed-shard", runKey, index, count);
-  }
+  /** Sync-marker domain of the distributed mode's shards ({@link ShardNames#syncMarker}). */
+  static final String SYNC_MARKERS = "beambert-distributed-shard";
 
   /** Keys each document by (pool, number of pools). */
   static final class KeyByPoolFn
@@ -526,16 +520,7 @@ public final class GenerateDistributed
       long[] written = {0};
       PoolGenerator.Totals totals;
       ResourceId dir = FileSystems.matchNewResource(config.outputDir, true);
-      ResourceId temp =
-          dir.resolve(tempShardName(pool, pools), StandardResolveOptions.RESOLVE_FILE);
-      try (OutputStream os =
-              new BufferedOutputStream(
-                  Channels.newOutputStream(FileSystems.create(temp, "application/avro")), 256 << 10);
-          DataFileWriter<PretrainingInstance> writer =
-              new DataFileWriter<>(new SpecificDatumWriter<>(PretrainingInstance.class))) {
-        writer.setCodec(codecFactory(config.codec));
-        writer.create(
-            PretrainingInstance.getClassSchema(), os, syncMarker(config.runKey, pool, pools));
+      try (InstanceShardWriter writer = config.openShard(pool, pools)) {
         totals = generator.generateEncoded(
             ids,
             tokens,
@@ -543,7 +528,7 @@ public final class GenerateDistributed
             encoder,
             (buffer, offset, length) -> {
               try {
-                writer.appendEncoded(ByteBuffer.wrap(buffer, offset, length));
+                writer.writeEncoded(buffer, offset, length);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
@@ -712,22 +697,10 @@ public final class GenerateDistributed
       if (config.noDocumentsError != null && totals[1] == 0) {
         throw new IllegalArgumentException(config.noDocumentsError);
       }
-      ResourceId dir = FileSystems.matchNewResource(config.outputDir, true);
-      List<ResourceId> from = new ArrayList<>();
-      List<ResourceId> to = new ArrayList<>();
       long[] perShard = new long[n];
-      for (int i = 0; i < n; i++) {
-        List<Long> counts = byPool.get(i);
-        if (counts == null) {
-          writeEmptyShard(dir, i, n);
-        } else {
-          perShard[i] = counts.get(0);
-        }
-        from.add(dir.resolve(tempShardName(i, n), StandardResolveOptions.RESOLVE_FILE));
-        to.add(dir.resolve(shardName(i, n), StandardResolveOptions.RESOLVE_FILE));
-      }
-      // A retried commit finds some shards already renamed.
-      FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
+      byPool.forEach((pool, counts) -> perShard[pool] = counts.get(0));
+      // Pools without documents get an empty shard; a retried commit keeps what it renamed.
+      OutputDirectory.commit(config.outputDir, perShard, i -> config.openShard(i, n));
 
       Map<String, Long> counts = new LinkedHashMap<>();
       counts.put("documents_read", read);
@@ -755,17 +728,6 @@ public final class GenerateDistributed
       }
       OutputDirectory.writeMetadata(config.outputDir, metadata.toJson());
       c.output(counts);
-    }
-
-    private void writeEmptyShard(ResourceId dir, int index, int count) throws IOException {
-      ResourceId temp = dir.resolve(tempShardName(index, count), StandardResolveOptions.RESOLVE_FILE);
-      try (OutputStream os = Channels.newOutputStream(FileSystems.create(temp, "application/avro"));
-          DataFileWriter<PretrainingInstance> writer =
-              new DataFileWriter<>(new SpecificDatumWriter<>(PretrainingInstance.class))) {
-        writer.setCodec(codecFactory(config.codec));
-        writer.create(
-            PretrainingInstance.getClassSchema(), os, syncMarker(config.runKey, index, count));
-      }
     }
   }
 }

@@ -145,7 +145,7 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
     long end =
         start == FileRanges.WHOLE_FILE
             ? Long.MAX_VALUE
-            : FileRanges.end(start, rangeBytes, file.getMetadata().sizeBytes());
+            : FileRanges.readEnd(start, rangeBytes, file.getMetadata().sizeBytes());
     long base = 0; // offset in the file of the stream's first byte
     ReadableByteChannel channel;
     if (start > 0) {
@@ -160,9 +160,6 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
       channel = seekable;
     } else {
       channel = file.open();
-    }
-    if (end >= file.getMetadata().sizeBytes()) {
-      end = Long.MAX_VALUE; // the last range reads on, should the file have grown since listing
     }
     List<String> sentences = new ArrayList<>();
     long docStart = 0;
@@ -204,62 +201,63 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
     }
   }
 
-  /** Streams one file and emits its documents with their texts. */
-  static final class SplitFn extends DoFn<KV<FileIO.ReadableFile, Long>, KV<String, String>> {
+  /** Streams one file, or one range of it, and emits its documents keyed by content id. */
+  private abstract static class DocumentsFn<T>
+      extends DoFn<KV<FileIO.ReadableFile, Long>, KV<String, T>> {
     private final Counter read = Metrics.counter(GenerateDistributed.METRICS, "documents_read");
     private final long rangeBytes;
 
-    SplitFn(long rangeBytes) {
+    DocumentsFn(long rangeBytes) {
       this.rangeBytes = rangeBytes;
     }
 
-    @ProcessElement
-    public void process(
-        @Element KV<FileIO.ReadableFile, Long> piece, OutputReceiver<KV<String, String>> out)
-        throws IOException {
-      split(
-          piece.getKey(),
-          piece.getValue(),
-          rangeBytes,
-          (sentences, start, end) -> {
-            out.output(KV.of(ContentId.of(sentences), String.join("\n", sentences)));
-            read.inc();
-          });
-    }
-  }
-
-  /** Streams one file and emits its documents with their locations (texts when compressed). */
-  static final class SourcesFn
-      extends DoFn<KV<FileIO.ReadableFile, Long>, KV<String, DocumentSource>> {
-    private final Counter read = Metrics.counter(GenerateDistributed.METRICS, "documents_read");
-    private final long rangeBytes;
-
-    SourcesFn(long rangeBytes) {
-      this.rangeBytes = rangeBytes;
-    }
+    /** What a document of {@code file} is emitted as. */
+    abstract T value(FileIO.ReadableFile file, List<String> sentences, long start, long end);
 
     @ProcessElement
     public void process(
-        @Element KV<FileIO.ReadableFile, Long> piece,
-        OutputReceiver<KV<String, DocumentSource>> out)
+        @Element KV<FileIO.ReadableFile, Long> piece, OutputReceiver<KV<String, T>> out)
         throws IOException {
       FileIO.ReadableFile file = piece.getKey();
-      boolean seekable =
-          file.getCompression() == Compression.UNCOMPRESSED
-              && file.getMetadata().isReadSeekEfficient();
-      String name = file.getMetadata().resourceId().toString();
       split(
           file,
           piece.getValue(),
           rangeBytes,
           (sentences, start, end) -> {
-            DocumentSource source =
-                seekable && end - start <= Integer.MAX_VALUE - 16
-                    ? DocumentSource.at(name, start, end - start, DocumentSource.textHash(sentences))
-                    : DocumentSource.text(String.join("\n", sentences));
-            out.output(KV.of(ContentId.of(sentences), source));
+            out.output(KV.of(ContentId.of(sentences), value(file, sentences, start, end)));
             read.inc();
           });
+    }
+  }
+
+  /** Emits documents with their texts. */
+  static final class SplitFn extends DocumentsFn<String> {
+    SplitFn(long rangeBytes) {
+      super(rangeBytes);
+    }
+
+    @Override
+    String value(FileIO.ReadableFile file, List<String> sentences, long start, long end) {
+      return String.join("\n", sentences);
+    }
+  }
+
+  /** Emits documents with their locations (texts when the file cannot be read from an offset). */
+  static final class SourcesFn extends DocumentsFn<DocumentSource> {
+    SourcesFn(long rangeBytes) {
+      super(rangeBytes);
+    }
+
+    @Override
+    DocumentSource value(FileIO.ReadableFile file, List<String> sentences, long start, long end) {
+      boolean seekable =
+          file.getCompression() == Compression.UNCOMPRESSED
+              && file.getMetadata().isReadSeekEfficient();
+      return seekable && end - start <= Integer.MAX_VALUE - 16
+          ? DocumentSource.at(
+              file.getMetadata().resourceId().toString(), start, end - start,
+              DocumentSource.textHash(sentences))
+          : DocumentSource.text(String.join("\n", sentences));
     }
   }
 }
