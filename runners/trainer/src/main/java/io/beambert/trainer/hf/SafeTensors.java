@@ -1,0 +1,291 @@
+package io.beambert.trainer.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
+ * naming each tensor's dtype, shape and byte range, then the raw little-endian values.
+ *
+ * <p>Written: {@code F32} and {@code I64}. Read: {@code F32}, {@code F16} and {@code BF16} (as
+ * floats), {@code I64} and {@code I32} (as longs). Hugging Face's {@code safetensors} library
+ * defines the format; this class follows its rules (header padded with spaces to 8 bytes, byte
+ * ranges contiguous, in header order).
+ */
+public final class SafeTensors {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_HEADER = 100L << 20;
+
+  private SafeTensors() {}
+
+  /** A tensor to write: a dtype, a shape and its values as little-endian bytes. */
+  public record Tensor(String dtype, long[] shape, ByteBuffer data) {
+    public static Tensor of(float[] values, long... shape) {
+      ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      b.asFloatBuffer().put(values);
+      return new Tensor("F32", shape, b);
+    }
+
+    public static Tensor of(long[] values, long... shape) {
+      ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      b.asLongBuffer().put(values);
+      return new Tensor("I64", shape, b);
+    }
+  }
+
+  /**
+   * Writes {@code tensors} (in map order) with string {@code metadata} to {@code file}, replacing
+   * it; the caller writes into a temporary folder and renames it when complete.
+   */
+  public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
+      throws IOException {
+    ObjectNode header = JSON.createObjectNode();
+    if (!metadata.isEmpty()) {
+      ObjectNode meta = header.putObject("__metadata__");
+      metadata.forEach(meta::put);
+    }
+    long offset = 0;
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      Tensor t = e.getValue();
+      long bytes = t.data().remaining();
+      long expected = Arrays.stream(t.shape()).reduce(1, Math::multiplyExact) * width(t.dtype());
+      if (bytes != expected) {
+        throw new IllegalArgumentException(
+            e.getKey() + ": " + bytes + " bytes for shape " + Arrays.toString(t.shape()));
+      }
+      ObjectNode entry = header.putObject(e.getKey());
+      entry.put("dtype", t.dtype());
+      entry.set("shape", JSON.valueToTree(t.shape()));
+      entry.set("data_offsets", JSON.valueToTree(new long[] {offset, offset + bytes}));
+      offset += bytes;
+    }
+    byte[] json = JSON.writeValueAsBytes(header);
+    int padded = (json.length + 7) / 8 * 8;
+    ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+    head.putLong(padded).put(json);
+    while (head.hasRemaining()) {
+      head.put((byte) ' ');
+    }
+    head.flip();
+    try (FileChannel out =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeFully(out, head);
+      for (Tensor t : tensors.values()) {
+        writeFully(out, t.data().duplicate());
+      }
+      out.force(true);
+    }
+  }
+
+  private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      out.write(b);
+    }
+  }
+
+  /** Opens a safetensors file and reads its header; tensors are read on demand. */
+  public static Reader open(Path file) throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = in.size();
+      if (size < 8) {
+        throw new IOException(file + " is not a safetensors file: " + size + " bytes");
+      }
+      ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(in, lengthBytes, 0);
+      long headerLength = lengthBytes.flip().getLong();
+      if (headerLength < 2 || headerLength > MAX_HEADER || 8 + headerLength > size) {
+        throw new IOException(file + " is not a safetensors file (header length " + headerLength
+            + ", file size " + size + ")");
+      }
+      ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+      readFully(in, headerBytes, 8);
+      JsonNode header;
+      try {
+        header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new IOException(file + " is not a safetensors file: its header is not JSON", e);
+      }
+      long dataStart = 8 + headerLength;
+      Map<String, Entry> entries = new LinkedHashMap<>();
+      Map<String, String> metadata = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getKey().equals("__metadata__")) {
+          f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          continue;
+        }
+        JsonNode node = f.getValue();
+        String dtype = node.path("dtype").asText();
+        long[] shape = JSON.convertValue(node.path("shape"), long[].class);
+        long begin = node.path("data_offsets").path(0).asLong(-1);
+        long end = node.path("data_offsets").path(1).asLong(-1);
+        long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact) * width(dtype);
+        if (begin < 0 || end - begin != expected || dataStart + end > size) {
+          throw new IOException(file + ": tensor " + f.getKey() + " has byte range [" + begin + ", "
+              + end + ") for " + dtype + " " + Arrays.toString(shape) + " in a file of " + size
+              + " bytes (truncated or damaged)");
+        }
+        entries.put(f.getKey(), new Entry(dtype, shape, dataStart + begin, expected));
+      }
+      return new Reader(file, entries, metadata);
+    }
+  }
+
+  private static void readFully(FileChannel in, ByteBuffer b, long position) throws IOException {
+    long p = position;
+    while (b.hasRemaining()) {
+      int n = in.read(b, p);
+      if (n < 0) {
+        throw new IOException("unexpected end of file");
+      }
+      p += n;
+    }
+  }
+
+  private static int width(String dtype) {
+    switch (dtype) {
+      case "F32":
+      case "I32":
+        return 4;
+      case "F16":
+      case "BF16":
+        return 2;
+      case "I64":
+        return 8;
+      default:
+        throw new IllegalArgumentException("unsupported safetensors dtype " + dtype);
+    }
+  }
+
+  /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
+  static float halfToFloat(short half) {
+    int bits = half & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exponent = (bits >>> 10) & 0x1f;
+    int mantissa = bits & 0x3ff;
+    if (exponent == 0) {
+      float subnormal = mantissa * 0x1p-24f;
+      return sign != 0 ? -subnormal : subnormal;
+    }
+    if (exponent == 31) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+    }
+    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+  }
+
+  private record Entry(String dtype, long[] shape, long position, long bytes) {}
+
+  /** The tensors of one file. */
+  public static final class Reader {
+    private final Path file;
+    private final Map<String, Entry> entries;
+    private final Map<String, String> metadata;
+
+    private Reader(Path file, Map<String, Entry> entries, Map<String, String> metadata) {
+      this.file = file;
+      this.entries = entries;
+      this.metadata = metadata;
+    }
+
+    public Path file() {
+      return file;
+    }
+
+    /** Tensor names in header order. */
+    public java.util.Set<String> names() {
+      return Collections.unmodifiableSet(entries.keySet());
+    }
+
+    public Map<String, String> metadata() {
+      return Collections.unmodifiableMap(metadata);
+    }
+
+    public long[] shape(String name) {
+      return entry(name).shape().clone();
+    }
+
+    public String dtype(String name) {
+      return entry(name).dtype();
+    }
+
+    /** A floating-point tensor's values as floats (F16 and BF16 widened). */
+    public float[] floats(String name) throws IOException {
+      Entry e = entry(name);
+      ByteBuffer b = bytes(e);
+      float[] out = new float[Math.toIntExact(e.bytes() / width(e.dtype()))];
+      switch (e.dtype()) {
+        case "F32":
+          b.asFloatBuffer().get(out);
+          break;
+        case "F16":
+          for (int i = 0; i < out.length; i++) {
+            out[i] = halfToFloat(b.getShort());
+          }
+          break;
+        case "BF16":
+          for (int i = 0; i < out.length; i++) {
+            out[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
+          }
+          break;
+        default:
+          throw new IOException(file + ": tensor " + name + " is " + e.dtype() + ", not floating point");
+      }
+      return out;
+    }
+
+    /** An integer tensor's values as longs. */
+    public long[] longs(String name) throws IOException {
+      Entry e = entry(name);
+      ByteBuffer b = bytes(e);
+      long[] out = new long[Math.toIntExact(e.bytes() / width(e.dtype()))];
+      switch (e.dtype()) {
+        case "I64":
+          b.asLongBuffer().get(out);
+          break;
+        case "I32":
+          for (int i = 0; i < out.length; i++) {
+            out[i] = b.getInt();
+          }
+          break;
+        default:
+          throw new IOException(file + ": tensor " + name + " is " + e.dtype() + ", not an integer");
+      }
+      return out;
+    }
+
+    /** The raw little-endian bytes of a tensor. */
+    public ByteBuffer bytes(String name) throws IOException {
+      return bytes(entry(name));
+    }
+
+    private ByteBuffer bytes(Entry e) throws IOException {
+      ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(e.bytes())).order(ByteOrder.LITTLE_ENDIAN);
+      try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+        readFully(in, b, e.position());
+      }
+      return b.flip();
+    }
+
+    private Entry entry(String name) {
+      Entry e = entries.get(name);
+      if (e == null) {
+        throw new IllegalArgumentException(file + " has no tensor " + name);
+      }
+      return e;
+    }
+  }
+}
