@@ -35,6 +35,12 @@ public final class BeamBert {
         "print the instances of Avro shards as JSON lines");
   }
 
+  /** Subcommands of the trainer (runners/trainer), which the launcher runs from its own class path. */
+  private static final Map<String, String> TRAINER =
+      Map.of(
+          "train", "pretrain BERT on the shards with DJL; writes Hugging Face checkpoints",
+          "evaluate", "print a model's masked-LM and next-sentence metrics on shards, as JSON");
+
   private BeamBert() {}
 
   /** The registered subcommand names, in help order. */
@@ -58,6 +64,11 @@ public final class BeamBert {
     }
     String name = args[0];
     Subcommand subcommand = SUBCOMMANDS.get(name);
+    if (subcommand == null && TRAINER.containsKey(name)) {
+      err.println("beambert " + name + ": the trainer is a separate module (runners/trainer);"
+          + " run it with bin/beambert " + name);
+      return EXIT_USAGE;
+    }
     if (subcommand == null) {
       err.println("beambert: unknown subcommand '" + name + "'. Run 'beambert --help' for the list.");
       return EXIT_USAGE;
@@ -107,6 +118,9 @@ public final class BeamBert {
     out.println();
     out.println("Subcommands:");
     SUBCOMMANDS.forEach((name, sub) -> out.printf("  %-18s %s%n", name, sub.summary));
+    for (String name : new String[] {"train", "evaluate"}) {
+      out.printf("  %-18s %s%n", name, TRAINER.get(name));
+    }
     out.println();
     out.println("Run 'beambert SUBCOMMAND --help' for the options of one subcommand and their defaults.");
   }

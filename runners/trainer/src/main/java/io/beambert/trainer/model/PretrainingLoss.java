@@ -2,6 +2,7 @@ package io.beambert.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -43,11 +44,11 @@ public final class PretrainingLoss {
     NDArray mlmHits =
         mlmLogits.argMax(-1).eq(mlmLabels).toType(DataType.FLOAT32, false).mul(mlmWeights).sum();
     NDArray nspHits = nspLogits.argMax(-1).eq(nspLabels).toType(DataType.FLOAT32, false).sum();
-    // One read of six scalars instead of six device round trips.
+    NDArray mlmNll = mlmLoss.stopGradient().mul(weightSum.add(1e-5f));
+    NDArray nspNll = nspLoss.stopGradient().mul(nspLabels.getShape().get(0));
+    // One read of the statistics instead of a device round trip each.
     NDArray scalars =
-        NDArrays.stack(new ai.djl.ndarray.NDList(
-            total.stopGradient(), mlmLoss.stopGradient(), nspLoss.stopGradient(), mlmHits,
-            weightSum, nspHits));
+        NDArrays.stack(new NDList(mlmNll, mlmHits, weightSum, nspNll, nspHits));
     return new Parts(total, scalars, nspLabels.getShape().get(0));
   }
 
@@ -56,22 +57,52 @@ public final class PretrainingLoss {
    *
    * @param total masked-LM loss + next-sentence loss, a scalar with its graph
    */
-  public record Parts(NDArray total, NDArray scalars, long batch) {
+  public record Parts(NDArray total, NDArray scalars, long instances) {
     /** Reads the statistics (one synchronisation with the device). */
     public Stats stats() {
       float[] s = scalars.toFloatArray();
-      return new Stats(s[0], s[1], s[2], s[3], s[4], s[5], batch);
+      return new Stats(s[0], s[1], s[2], s[3], s[4], instances);
     }
   }
 
   /**
-   * Statistics of one batch.
+   * Sums over instances, so that batches add up.
    *
+   * @param mlmNll sum of the weighted masked-LM negative log-likelihoods
    * @param mlmCorrect weighted count of masked positions whose most likely token is the label
    * @param mlmCount sum of the masked-LM weights (real predictions)
+   * @param nspNll sum of the next-sentence negative log-likelihoods
    * @param nspCorrect instances whose next-sentence label is predicted
    */
   public record Stats(
-      float loss, float mlmLoss, float nspLoss, float mlmCorrect, float mlmCount, float nspCorrect,
-      long instances) {}
+      double mlmNll, double mlmCorrect, double mlmCount, double nspNll, double nspCorrect,
+      long instances) {
+    public static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0);
+
+    public Stats plus(Stats o) {
+      return new Stats(mlmNll + o.mlmNll, mlmCorrect + o.mlmCorrect, mlmCount + o.mlmCount,
+          nspNll + o.nspNll, nspCorrect + o.nspCorrect, instances + o.instances);
+    }
+
+    public double mlmLoss() {
+      return mlmNll / Math.max(mlmCount, 1e-5);
+    }
+
+    public double mlmAccuracy() {
+      return mlmCorrect / Math.max(mlmCount, 1e-5);
+    }
+
+    public double nspLoss() {
+      return nspNll / Math.max(instances, 1);
+    }
+
+    public double nspAccuracy() {
+      return nspCorrect / Math.max(instances, 1);
+    }
+
+    /** Masked-LM loss + next-sentence loss, as the model is trained on. */
+    public double loss() {
+      return mlmLoss() + nspLoss();
+    }
+  }
 }

@@ -22,10 +22,14 @@ public final class Tensors {
    * @throws IllegalArgumentException when the sizes differ
    */
   public static void write(Parameter p, float[] values) {
-    NDArray target = p.getArray();
+    write(p.getArray(), values);
+  }
+
+  /** Replaces the values of an array in place of its storage (see {@link #write(Parameter, float[])}). */
+  public static void write(NDArray target, float[] values) {
     if (values.length != target.size()) {
       throw new IllegalArgumentException(
-          p.getName() + ": " + values.length + " values for shape " + target.getShape());
+          target.getName() + ": " + values.length + " values for shape " + target.getShape());
     }
     ByteBuffer buffer =
         ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());

@@ -1,0 +1,62 @@
+package io.beambert.trainer.data;
+
+/**
+ * One pretraining instance as read from a shard: the fields of {@code PretrainingInstance}
+ * (schemas/src/main/avro/PretrainingInstance.avsc) as primitive arrays, padded as in the shard.
+ */
+public final class Instance {
+  final int[] inputIds;
+  final int[] inputMask;
+  final int[] segmentIds;
+  final int[] maskedPositions;
+  final int[] maskedIds;
+  final float[] maskedWeights;
+  int nextSentenceLabel;
+
+  Instance(int seqLength, int predictions) {
+    inputIds = new int[seqLength];
+    inputMask = new int[seqLength];
+    segmentIds = new int[seqLength];
+    maskedPositions = new int[predictions];
+    maskedIds = new int[predictions];
+    maskedWeights = new float[predictions];
+  }
+
+  /** Number of real tokens ({@code [CLS]} and {@code [SEP]} included): the mask's last 1, plus 1. */
+  public int length() {
+    for (int i = inputMask.length - 1; i >= 0; i--) {
+      if (inputMask[i] != 0) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  public int seqLength() {
+    return inputIds.length;
+  }
+
+  public int predictions() {
+    return maskedPositions.length;
+  }
+
+  public int[] inputIds() {
+    return inputIds.clone();
+  }
+
+  public int[] maskedPositions() {
+    return maskedPositions.clone();
+  }
+
+  public int[] maskedIds() {
+    return maskedIds.clone();
+  }
+
+  public float[] maskedWeights() {
+    return maskedWeights.clone();
+  }
+
+  public int nextSentenceLabel() {
+    return nextSentenceLabel;
+  }
+}

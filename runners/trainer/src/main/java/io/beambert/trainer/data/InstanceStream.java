@@ -1,0 +1,184 @@
+package io.beambert.trainer.data;
+
+import io.beambert.random.KeyedRandom;
+import io.beambert.random.RandomSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The instances of a shard set, epoch after epoch, in a seeded order read as a stream.
+ *
+ * <p>Each epoch reads the shards in an order shuffled by (seed, epoch) and passes the instances
+ * through a shuffle buffer of {@code bufferSize} instances, itself driven by (seed, epoch): once the
+ * buffer is full, each instance read replaces a randomly chosen one, which is fed; at the end of the
+ * epoch the rest of the buffer is fed in random order. Every instance is fed exactly once per
+ * epoch, memory holds at most {@code bufferSize} instances whatever the data size, and the order
+ * depends only on the seed, the epoch and the shards' contents. Without shuffling the stream reads
+ * the shards in path order, once.
+ *
+ * <p>Every instance's ids are checked against the vocabulary as it is read. Not thread-safe: one
+ * loader thread owns a stream.
+ */
+final class InstanceStream implements AutoCloseable {
+  private final ShardSet shards;
+  private final long seed;
+  private final boolean shuffle;
+  private final int bufferSize;
+  private final int vocabSize;
+
+  private int epoch;
+  private long fedInEpoch;
+  private List<ShardSet.Shard> order;
+  private int nextShard;
+  private ShardReader reader;
+  private RandomSource random;
+  private final List<Instance> buffer = new ArrayList<>();
+  private int drained = -1;
+
+  InstanceStream(ShardSet shards, long seed, boolean shuffle, int bufferSize, int vocabSize) {
+    if (bufferSize < 1) {
+      throw new IllegalArgumentException("the shuffle buffer must hold at least 1 instance, got " + bufferSize);
+    }
+    this.shards = shards;
+    this.seed = seed;
+    this.shuffle = shuffle;
+    this.bufferSize = bufferSize;
+    this.vocabSize = vocabSize;
+    startEpoch(0);
+  }
+
+  /** Moves to {@code position} by replaying the stream from the start of its epoch. */
+  void seek(LoaderPosition position) throws IOException {
+    startEpoch(position.epoch());
+    for (long i = 0; i < position.instancesIntoEpoch(); i++) {
+      if (next() == null) {
+        throw new IOException("cannot resume at instance " + position.instancesIntoEpoch()
+            + " of epoch " + position.epoch() + ": the shards hold only " + i);
+      }
+    }
+  }
+
+  /** The position of the next instance to be fed. */
+  LoaderPosition position() {
+    return new LoaderPosition(epoch, fedInEpoch);
+  }
+
+  /**
+   * The next instance; across epochs when shuffling, or null after the single pass otherwise.
+   *
+   * @throws IOException naming the shard that fails
+   */
+  Instance next() throws IOException {
+    while (true) {
+      if (drained < 0) {
+        Instance in = read();
+        if (in != null) {
+          if (!shuffle) {
+            return fed(in);
+          }
+          if (buffer.size() < bufferSize) {
+            buffer.add(in);
+            continue;
+          }
+          int j = random.randint(0, bufferSize - 1);
+          Instance out = buffer.get(j);
+          buffer.set(j, in);
+          return fed(out);
+        }
+        if (shuffle) {
+          random.shuffle(buffer);
+        }
+        drained = 0;
+      }
+      if (drained < buffer.size()) {
+        return fed(buffer.get(drained++));
+      }
+      if (fedInEpoch == 0) {
+        throw new IOException("the shards " + shards.input() + " hold no instance");
+      }
+      if (!shuffle) {
+        return null;
+      }
+      startEpoch(epoch + 1);
+    }
+  }
+
+  private Instance fed(Instance instance) {
+    fedInEpoch++;
+    return instance;
+  }
+
+  private Instance read() throws IOException {
+    while (true) {
+      if (reader == null) {
+        if (nextShard == order.size()) {
+          return null;
+        }
+        reader = ShardReader.open(order.get(nextShard++), shards.seqLength(), shards.predictions());
+      }
+      Instance instance = reader.next();
+      if (instance != null) {
+        validate(instance, vocabSize, reader.path(), reader.read());
+        return instance;
+      }
+      reader.close();
+      reader = null;
+    }
+  }
+
+  private void startEpoch(int e) {
+    closeReader();
+    epoch = e;
+    fedInEpoch = 0;
+    nextShard = 0;
+    buffer.clear();
+    drained = -1;
+    order = new ArrayList<>(shards.shards());
+    if (shuffle) {
+      KeyedRandom.forKey(seed, "shard-order", e, 0).shuffle(order);
+      random = KeyedRandom.forKey(seed, "shuffle-buffer", e, 0);
+    }
+  }
+
+  /**
+   * Checks that an instance's ids index the vocabulary and that its masked positions lie within its
+   * tokens, so that a damaged or foreign shard fails with its name instead of inside the model.
+   */
+  static void validate(Instance instance, int vocabSize, Path shard, long record)
+      throws ShardException {
+    int length = instance.length();
+    for (int position : instance.maskedPositions) {
+      if (position < 0 || position >= Math.max(length, 1)) {
+        throw new ShardException(shard, "record " + record + " has masked position " + position
+            + " outside its " + length + " tokens");
+      }
+    }
+    for (int[] ids : new int[][] {instance.inputIds, instance.maskedIds}) {
+      for (int id : ids) {
+        if (id < 0 || id >= vocabSize) {
+          throw new ShardException(shard, "record " + record + " holds token id " + id
+              + ", outside the vocabulary of " + vocabSize + " entries (were the shards made with"
+              + " another vocabulary?)");
+        }
+      }
+    }
+  }
+
+  private void closeReader() {
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        // A reader opened only for reading has nothing to lose on close.
+      }
+      reader = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeReader();
+  }
+}

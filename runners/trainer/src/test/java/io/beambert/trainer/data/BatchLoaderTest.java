@@ -1,0 +1,236 @@
+package io.beambert.trainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beambert.trainer.testing.TestData;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchLoaderTest {
+  private static final int VOCAB = 30522;
+  private static Path shards;
+  private static ShardSet set;
+
+  @BeforeAll
+  static void shards() throws Exception {
+    shards = TestData.sample();
+    set = ShardSet.resolve(shards.toString());
+  }
+
+  /** A fingerprint of an instance's content. */
+  private static String key(Instance x) {
+    return Arrays.toString(x.inputIds) + Arrays.toString(x.maskedPositions) + x.nextSentenceLabel;
+  }
+
+  private static Map<String, Integer> contents() throws IOException {
+    Map<String, Integer> counts = new HashMap<>();
+    try (InstanceStream s = new InstanceStream(set, 0, false, 1, VOCAB)) {
+      for (Instance x = s.next(); x != null; x = s.next()) {
+        counts.merge(key(x), 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  @Test
+  void metadataDescribesTheShards() throws Exception {
+    assertEquals(2, set.shards().size());
+    assertEquals(128, set.seqLength());
+    assertEquals(20, set.predictions());
+    assertEquals(Boolean.TRUE, set.doLowerCase());
+    assertTrue(set.listedInstances() > 1000, "instances " + set.listedInstances());
+    assertEquals(set.listedInstances(), set.check(VOCAB, true));
+    // a glob and a single file name the same shards
+    assertEquals(set.shards().stream().map(ShardSet.Shard::path).map(Path::toAbsolutePath).toList(),
+        ShardSet.resolve(shards + "/part-*.avro").shards().stream().map(ShardSet.Shard::path)
+            .map(Path::toAbsolutePath).toList());
+    assertEquals(1, ShardSet.resolve(set.shards().get(1).path().toString()).shards().size());
+  }
+
+  @Test
+  void eachEpochFeedsEveryInstanceOnceInANewOrder() throws Exception {
+    Map<String, Integer> expected = contents();
+    long total = set.listedInstances();
+    try (InstanceStream s = new InstanceStream(set, 11, true, 500, VOCAB)) {
+      List<List<String>> epochs = new ArrayList<>();
+      for (int e = 0; e < 2; e++) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        for (long i = 0; i < total; i++) {
+          String k = key(s.next());
+          assertEquals(new LoaderPosition(e, i + 1), s.position());
+          seen.merge(k, 1, Integer::sum);
+          order.add(k);
+        }
+        assertEquals(expected, seen, "epoch " + e);
+        epochs.add(order);
+      }
+      assertNotEquals(epochs.get(0), epochs.get(1));
+      List<String> fileOrder = new ArrayList<>();
+      try (InstanceStream plain = new InstanceStream(set, 0, false, 1, VOCAB)) {
+        for (Instance x = plain.next(); x != null; x = plain.next()) {
+          fileOrder.add(key(x));
+        }
+      }
+      assertNotEquals(fileOrder, epochs.get(0));
+    }
+  }
+
+  @Test
+  void sameSeedSameOrderAndSeekResumesExactly() throws Exception {
+    List<String> uninterrupted = new ArrayList<>();
+    try (InstanceStream s = new InstanceStream(set, 5, true, 300, VOCAB)) {
+      for (int i = 0; i < 3000; i++) {
+        uninterrupted.add(key(s.next()));
+      }
+    }
+    LoaderPosition middle;
+    try (InstanceStream s = new InstanceStream(set, 5, true, 300, VOCAB)) {
+      for (int i = 0; i < 1234; i++) {
+        assertEquals(uninterrupted.get(i), key(s.next()));
+      }
+      middle = s.position();
+    }
+    try (InstanceStream s = new InstanceStream(set, 5, true, 300, VOCAB)) {
+      s.seek(middle);
+      for (int i = 1234; i < 3000; i++) {
+        assertEquals(uninterrupted.get(i), key(s.next()), "instance " + i);
+      }
+    }
+    try (InstanceStream other = new InstanceStream(set, 6, true, 300, VOCAB)) {
+      List<String> first = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        first.add(key(other.next()));
+      }
+      assertNotEquals(uninterrupted.subList(0, 100), first);
+    }
+  }
+
+  @Test
+  void batchesArePaddedToTheLongestRoundedUpToEight() throws Exception {
+    try (BatchLoader loader = BatchLoader.training(set, 3, 16, 200, 2, VOCAB, LoaderPosition.START)) {
+      for (int i = 0; i < 20; i++) {
+        Batch b = loader.next();
+        assertEquals(16, b.size());
+        int longest = 0;
+        for (int r = 0; r < b.size(); r++) {
+          int n = 0;
+          for (int t = 0; t < b.length(); t++) {
+            n += (int) b.inputMask()[r * b.length() + t];
+          }
+          longest = Math.max(longest, n);
+        }
+        assertEquals(Math.min(128, Math.max(8, (longest + 7) / 8 * 8)), b.length());
+        assertEquals(new LoaderPosition(0, 16L * (i + 1)), b.end());
+      }
+      assertTrue(loader.waitNanos() > 0);
+    }
+    // batch size 1 works, and an evaluation pass ends with a short batch
+    try (BatchLoader loader = BatchLoader.evaluation(set, 1, 3, VOCAB)) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(1, loader.next().size());
+      }
+      assertNull(loader.next());
+    }
+    try (BatchLoader loader = BatchLoader.evaluation(set, 64, 100, VOCAB)) {
+      assertEquals(64, loader.next().size());
+      assertEquals(36, loader.next().size());
+      assertNull(loader.next());
+    }
+  }
+
+  @Test
+  void aTruncatedShardIsNamedNeverReadAsAShorterOne(@TempDir Path tmp) throws Exception {
+    Path copy = TestData.copy(shards, tmp.resolve("cut"));
+    Path shard = copy.resolve("part-00001-of-00002.avro");
+    try (RandomAccessFile f = new RandomAccessFile(shard.toFile(), "rw")) {
+      f.setLength(f.length() / 2);
+    }
+    ShardSet cut = ShardSet.resolve(copy.toString());
+    ShardException e = assertThrows(ShardException.class, () -> cut.check(VOCAB, true));
+    assertTrue(e.getMessage().contains("part-00001-of-00002.avro"), e.getMessage());
+    // and while training, when the scan was skipped
+    assertEquals(cut.listedInstances(), cut.check(VOCAB, false));
+    IOException streamed = assertThrows(IOException.class, () -> {
+      try (InstanceStream s = new InstanceStream(cut, 0, false, 1, VOCAB)) {
+        while (s.next() != null) {
+          // read to the end
+        }
+      }
+    });
+    assertTrue(streamed.getMessage().contains("part-00001-of-00002.avro"), streamed.getMessage());
+  }
+
+  @Test
+  void aShardCutAtABlockEndDisagreesWithTheMetadata(@TempDir Path tmp) throws Exception {
+    Path copy = TestData.copy(shards, tmp.resolve("short"));
+    // Rewrite the metadata to list one more instance than the shard holds: what a shard cut
+    // exactly at a block boundary looks like.
+    Path meta = copy.resolve(ShardSet.METADATA);
+    long listed = set.shards().get(0).expectedInstances();
+    Files.writeString(meta, Files.readString(meta).replace("\"instances\" : " + listed + "\n",
+        "\"instances\" : " + (listed + 1) + "\n"));
+    ShardException e = assertThrows(ShardException.class,
+        () -> ShardSet.resolve(copy.toString()).check(VOCAB, true));
+    assertTrue(e.getMessage().contains("part-00000-of-00002.avro")
+        && e.getMessage().contains("lists " + (listed + 1)), e.getMessage());
+  }
+
+  @Test
+  void aFileThatIsNotAShardIsNamed(@TempDir Path tmp) throws Exception {
+    Path copy = TestData.copy(shards, tmp.resolve("foreign"));
+    Files.writeString(copy.resolve("part-00002-of-00002.avro"), "not avro at all\n");
+    ShardException e = assertThrows(ShardException.class,
+        () -> ShardSet.resolve(copy.toString()).check(VOCAB, false));
+    assertTrue(e.getMessage().contains("part-00002-of-00002.avro"), e.getMessage());
+  }
+
+  @Test
+  void idsBeyondTheVocabularyAreNamed() throws Exception {
+    ShardException e = assertThrows(ShardException.class, () -> set.check(1000, false));
+    assertTrue(e.getMessage().contains("outside the vocabulary of 1000 entries")
+        && e.getMessage().contains("part-00000-of-00002.avro"), e.getMessage());
+  }
+
+  @Test
+  void aGlobMatchingNothingSaysSo() {
+    IOException e = assertThrows(IOException.class,
+        () -> ShardSet.resolve(shards + "/nothing-*.avro"));
+    assertTrue(e.getMessage().startsWith("no shard matches"), e.getMessage());
+    IOException missing = assertThrows(IOException.class,
+        () -> ShardSet.resolve("/no/such/folder/part-*.avro"));
+    assertTrue(missing.getMessage().contains("no folder"), missing.getMessage());
+  }
+
+  @Test
+  void aLoaderFailureReachesTheTrainer(@TempDir Path tmp) throws Exception {
+    Path copy = TestData.copy(shards, tmp.resolve("bad"));
+    Path shard = copy.resolve("part-00000-of-00002.avro");
+    try (RandomAccessFile f = new RandomAccessFile(shard.toFile(), "rw")) {
+      f.setLength(f.length() - 100);
+    }
+    ShardSet bad = ShardSet.resolve(copy.toString());
+    try (BatchLoader loader = BatchLoader.evaluation(bad, 64, Long.MAX_VALUE, VOCAB)) {
+      IOException e = assertThrows(IOException.class, () -> {
+        while (loader.next() != null) {
+          // read to the failure
+        }
+      });
+      assertTrue(e.getMessage().contains("part-00000-of-00002.avro"), e.getMessage());
+    }
+  }
+}
