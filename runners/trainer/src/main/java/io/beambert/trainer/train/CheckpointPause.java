@@ -4,23 +4,22 @@ import java.nio.file.Path;
 
 /**
  * A fault-injection point for tests: when the system property {@code
- * beambert.test.checkpointPauseMillis} is set, a checkpoint writer sleeps that long after writing
- * its files and before the folder is renamed into place, so a test can kill the process while a
- * checkpoint is incomplete. Unset, it does nothing.
+ * beambert.test.pauseCheckpointAtStep} names a step, the checkpoint of that step stops after its
+ * files are written and before its folder is renamed into place, announcing it on stderr, so that a
+ * test can kill the process while the checkpoint is incomplete. Unset, it does nothing.
  */
 final class CheckpointPause {
-  static final String PROPERTY = "beambert.test.checkpointPauseMillis";
+  static final String PROPERTY = "beambert.test.pauseCheckpointAtStep";
 
   private CheckpointPause() {}
 
-  static void at(Path partialCheckpoint) {
-    long millis = Long.getLong(PROPERTY, 0L);
-    if (millis <= 0) {
+  static void at(int step, Path partialCheckpoint) {
+    if (Integer.getInteger(PROPERTY, -1) != step) {
       return;
     }
-    System.err.println("train: pausing " + millis + " ms before completing " + partialCheckpoint);
+    System.err.println("train: pausing before completing " + partialCheckpoint);
     try {
-      Thread.sleep(millis);
+      Thread.sleep(600_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

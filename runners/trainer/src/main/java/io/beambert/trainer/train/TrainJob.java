@@ -110,7 +110,7 @@ public final class TrainJob {
         SafeTensors.write(dir.resolve(Checkpoints.OPTIMIZER), optimizer.state(), Map.of());
         Checkpoints.writeJson(dir.resolve(Checkpoints.STATE), new TrainerState(TrainerState.FORMAT,
             step, position, o.warmup(), config, vocabSha, optionMap));
-        CheckpointPause.at(dir);
+        CheckpointPause.at(step, dir);
       });
       long began = System.nanoTime();
       try (BatchLoader loader = BatchLoader.training(train, o.seed, o.batchSize, o.shuffleBuffer,

@@ -42,7 +42,7 @@ public final class TestData {
   }
 
   public static synchronized Path heldOut() throws Exception {
-    return shards("heldout", shared().resolve("golden/sample_text.txt"), "--dupeFactor=1");
+    return shards("heldout", shared().resolve("golden/sample_text.txt"), "--dupeFactor=10");
   }
 
   private static Path shards(String name, Path corpus, String... flags) throws Exception {

@@ -1,0 +1,293 @@
+package io.beambert.trainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beambert.trainer.TrainerException;
+import io.beambert.trainer.hf.HuggingFaceFolder;
+import io.beambert.trainer.hf.SafeTensors;
+import io.beambert.trainer.testing.TestData;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainJobTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+  private static Path shards;
+  private static Path heldOut;
+
+  @BeforeAll
+  static void data() throws Exception {
+    shards = TestData.sample();
+    heldOut = TestData.heldOut();
+  }
+
+  private static String[] args(Path out, String... more) {
+    List<String> a = new ArrayList<>(List.of("--input=" + shards, "--vocab=" + TestData.vocab(),
+        "--output=" + out, "--batchSize=8", "--learningRate=1e-3", "--warmupSteps=5"));
+    a.addAll(List.of(more));
+    return a.toArray(new String[0]);
+  }
+
+  private static List<JsonNode> metrics(Path run, String kind) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve(MetricsLog.FILE))) {
+      JsonNode n = JSON.readTree(line);
+      if (kind.equals(n.path("kind").asText())) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** A listener that fails at one step, as a crash would. */
+  private static TrainingListener crashAt(int step) {
+    return new TrainingListener() {
+      @Override
+      public void onStep(StepReport report) {
+        if (report.step() == step) {
+          throw new IllegalStateException("simulated crash at step " + step);
+        }
+      }
+    };
+  }
+
+  @Test
+  void aResumedRunRepeatsTheUninterruptedLosses(@TempDir Path tmp) throws Exception {
+    String[] common = {"--steps=30", "--checkpointEvery=10", "--schedule=linear"};
+    Path whole = tmp.resolve("whole");
+    TrainJob.run(TrainOptions.parse(args(whole, common)), QUIET);
+    Path broken = tmp.resolve("broken");
+    IllegalStateException crash = assertThrows(IllegalStateException.class,
+        () -> TrainJob.run(TrainOptions.parse(args(broken, common)), QUIET, List.of(crashAt(25))));
+    assertTrue(crash.getMessage().contains("step 25"));
+    assertEquals(Path.of("step-00000020"),
+        new Checkpoints(broken, 3).latest().orElseThrow().getFileName());
+    List<String> resumeArgs = new ArrayList<>(List.of(args(broken, common)));
+    resumeArgs.add("--resume");
+    TrainJob.run(TrainOptions.parse(resumeArgs.toArray(new String[0])), QUIET);
+
+    List<JsonNode> a = metrics(whole, "train");
+    List<JsonNode> b = metrics(broken, "train");
+    assertEquals(30, a.size());
+    assertEquals(30, b.size(), "steps 21-25 of the crashed run are replaced, not repeated");
+    for (int i = 0; i < 30; i++) {
+      assertEquals(i + 1, b.get(i).path("step").asInt());
+      for (String field : List.of("loss", "mlm_loss", "nsp_loss", "lr")) {
+        assertEquals(a.get(i).path(field).asDouble(), b.get(i).path(field).asDouble(), 1e-5,
+            field + " at step " + (i + 1));
+      }
+    }
+    // and the final models agree
+    SafeTensors.Reader x = SafeTensors.open(whole.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
+    SafeTensors.Reader y = SafeTensors.open(broken.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
+    for (String name : x.names()) {
+      assertArrayEquals(x.floats(name), y.floats(name), 1e-5f, name);
+    }
+  }
+
+  @Test
+  void aResumeWithOtherOptionsIsRefused(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    TrainJob.run(TrainOptions.parse(args(run, "--steps=2", "--checkpointEvery=2")), QUIET);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainJob.run(TrainOptions.parse(args(run, "--steps=4", "--resume", "--seed=7")), QUIET));
+    assertTrue(e.getMessage().contains("--seed") && e.getMessage().contains("--steps"), e.getMessage());
+  }
+
+  @Test
+  void aProcessKilledWhileCheckpointingLeavesThePreviousOne(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("killed");
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Djava.awt.headless=true",
+        "-D" + CheckpointPause.PROPERTY + "=4", "-cp", System.getProperty("java.class.path"),
+        "io.beambert.trainer.cli.TrainerCli", "train"));
+    cmd.addAll(List.of(args(run, "--steps=6", "--checkpointEvery=2")));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    StringBuilder log = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        log.append(line).append('\n');
+        if (line.startsWith("train: pausing before completing")) {
+          p.destroyForcibly(); // SIGKILL
+          break;
+        }
+      }
+    }
+    assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+    assertTrue(log.toString().contains("pausing"), log.toString());
+    Checkpoints checkpoints = new Checkpoints(run, 3);
+    assertTrue(Files.isDirectory(checkpoints.root().resolve(".step-00000004.partial")));
+    Path previous = checkpoints.latest().orElseThrow();
+    assertEquals(Path.of("step-00000002"), previous.getFileName());
+    assertEquals(2, Checkpoints.readState(previous).step());
+
+    List<String> resume = new ArrayList<>(List.of(args(run, "--steps=6", "--checkpointEvery=2")));
+    resume.add("--resume");
+    TrainJob.run(TrainOptions.parse(resume.toArray(new String[0])), QUIET);
+    assertFalse(Files.exists(checkpoints.root().resolve(".step-00000004.partial")));
+    assertEquals(Path.of("step-00000006"), checkpoints.latest().orElseThrow().getFileName());
+    assertEquals(6, metrics(run, "train").size());
+  }
+
+  @Test
+  void aNonFiniteLossStopsTheRunAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("nan");
+    TrainJob.run(TrainOptions.parse(args(run, "--steps=2", "--checkpointEvery=2",
+        "--schedule=constant")), QUIET);
+    Path checkpoint = new Checkpoints(run, 3).latest().orElseThrow();
+    // Poison the checkpoint's next-sentence bias: every later loss is NaN.
+    Path weights = checkpoint.resolve(HuggingFaceFolder.WEIGHTS);
+    SafeTensors.Reader r = SafeTensors.open(weights);
+    Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+    for (String name : r.names()) {
+      float[] v = r.floats(name);
+      if (name.equals("cls.seq_relationship.bias")) {
+        v[0] = Float.NaN;
+      }
+      tensors.put(name, SafeTensors.Tensor.of(v, r.shape(name)));
+    }
+    SafeTensors.write(weights, tensors, Map.of());
+    byte[] before = Files.readAllBytes(weights);
+    TrainerException e = assertThrows(TrainerException.class, () -> TrainJob.run(TrainOptions.parse(
+        args(run, "--steps=4", "--checkpointEvery=1", "--schedule=constant", "--resume")), QUIET));
+    assertTrue(e.getMessage().startsWith("stopped at step 3: the loss is not finite"), e.getMessage());
+    assertEquals(checkpoint, new Checkpoints(run, 3).latest().orElseThrow());
+    assertArrayEquals(before, Files.readAllBytes(weights));
+  }
+
+  @Test
+  void aRunWritesMetricsACurveCheckpointsAndAModelThatEvaluateReads(@TempDir Path tmp)
+      throws Exception {
+    Path run = tmp.resolve("run");
+    TrainJob.run(TrainOptions.parse(args(run, "--steps=6", "--checkpointEvery=2",
+        "--keepCheckpoints=2", "--evalInput=" + heldOut, "--evalEvery=3", "--evalInstances=40",
+        "--logEvery=2")), QUIET);
+    List<JsonNode> train = metrics(run, "train");
+    assertEquals(List.of(2, 4, 6), train.stream().map(n -> n.path("step").asInt()).toList());
+    for (JsonNode n : train) {
+      for (String field : List.of("lr", "loss", "mlm_loss", "mlm_accuracy", "nsp_loss",
+          "nsp_accuracy", "grad_norm", "samples_per_second", "data_wait_fraction",
+          "padded_fraction", "instances")) {
+        assertTrue(n.has(field), field + " missing in " + n);
+      }
+      assertEquals(16, n.path("instances").asInt(), "two steps of 8");
+    }
+    List<JsonNode> eval = metrics(run, "eval");
+    assertEquals(List.of(3, 6), eval.stream().map(n -> n.path("step").asInt()).toList());
+    assertEquals(40, eval.get(1).path("instances").asInt());
+
+    byte[] png = Files.readAllBytes(run.resolve(LearningCurve.FILE));
+    assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII));
+    assertEquals(List.of("step-00000004", "step-00000006"), listNames(run.resolve("checkpoints")));
+    for (String f : List.of("config.json", "model.safetensors", "vocab.txt", "tokenizer.json",
+        "tokenizer_config.json", "special_tokens_map.json")) {
+      assertTrue(Files.isRegularFile(run.resolve("model").resolve(f)), f);
+      assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-00000006").resolve(f)), f);
+    }
+    assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-00000006/optimizer.safetensors")));
+
+    JsonNode evaluated = EvaluateJob.parse("--model=" + run.resolve("model"), "--input=" + heldOut,
+        "--evalInstances=40", "--batchSize=8").run();
+    assertEquals(40, evaluated.path("instances").asInt());
+    for (String field : List.of("mlm_loss", "mlm_accuracy", "nsp_loss", "nsp_accuracy")) {
+      assertEquals(eval.get(1).path(field).asDouble(), evaluated.path(field).asDouble(), 1e-6, field);
+    }
+  }
+
+  private static List<String> listNames(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private record Cli(int status, String out, String err) {}
+
+  private static Cli cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = io.beambert.trainer.cli.TrainerCliAccess.run(args, new PrintStream(out, true),
+        new PrintStream(err, true));
+    return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void assertOneLineError(Cli c, int status, String expected) {
+    assertEquals(status, c.status(), c.err());
+    assertFalse(c.err().contains("\tat "), "no stack trace: " + c.err());
+    assertTrue(c.err().lines().anyMatch(l -> l.startsWith("beambert train: error: ") && l.contains(expected)),
+        "expected '" + expected + "' in: " + c.err());
+  }
+
+  @Test
+  void badInputGetsOneLineErrorsBeforeTraining(@TempDir Path tmp) throws Exception {
+    List<String> base = List.of("train", "--vocab=" + TestData.vocab(), "--batchSize=2");
+    java.util.function.Function<String[], String[]> with = more -> {
+      List<String> a = new ArrayList<>(base);
+      a.addAll(List.of(more));
+      return a.toArray(new String[0]);
+    };
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards + "/none-*.avro",
+        "--output=" + tmp.resolve("a")})), 1, "no shard matches");
+    Path small = tmp.resolve("small-vocab.txt");
+    Files.write(small, Files.readAllLines(TestData.vocab()).subList(0, 1000));
+    assertOneLineError(cli("train", "--vocab=" + small, "--input=" + shards,
+        "--output=" + tmp.resolve("b")), 1, "outside the vocabulary of 1000 entries");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--maxPositions=64",
+        "--output=" + tmp.resolve("c")})), 2, "max_seq_length (128) exceeds the model's 64 positions");
+    Path cut = TestData.copy(shards, tmp.resolve("cut"));
+    Path shard = cut.resolve("part-00000-of-00002.avro");
+    Files.write(shard, java.util.Arrays.copyOf(Files.readAllBytes(shard), (int) Files.size(shard) / 2));
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + cut, "--output=" + tmp.resolve("d")})),
+        1, "part-00000-of-00002.avro");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--resume",
+        "--output=" + tmp.resolve("e")})), 1, "holds no complete checkpoint");
+    Path gpt = Files.createDirectories(tmp.resolve("gpt"));
+    Files.writeString(gpt.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--initFrom=" + gpt,
+        "--output=" + tmp.resolve("f")})), 1, "not a BERT");
+    Path tiny = tmp.resolve("tiny");
+    TrainJob.run(TrainOptions.parse(args(tiny, "--steps=1")), QUIET);
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards,
+        "--initFrom=" + tiny.resolve("model"), "--layers=4", "--output=" + tmp.resolve("g")})), 2,
+        "but --layers=4");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--output=" + tiny})), 1,
+        "is not empty");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--bogus=1",
+        "--output=" + tmp.resolve("h")})), 2, "Unknown option: '--bogus=1'");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--steps=0",
+        "--output=" + tmp.resolve("i")})), 2, "--steps must be at least 1");
+    if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+      assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--device=gpu",
+          "--output=" + tmp.resolve("j")})), 1, "--device=gpu");
+    }
+    Cli help = cli("train", "--help");
+    assertEquals(0, help.status());
+    assertTrue(help.out().contains("--checkpointEvery") && help.out().contains("Default: 500"), help.out());
+  }
+
+  @Test
+  void theTrainerHasNoBeamOnItsClassPath() {
+    assertThrows(ClassNotFoundException.class, () -> Class.forName("org.apache.beam.sdk.Pipeline"));
+  }
+}
