@@ -41,8 +41,11 @@ public final class PretrainingLoss {
     NDArray nspLoss = nspLogProbs.gather(nspLabels.expandDims(-1), -1).mean().neg();
     NDArray total = mlmLoss.add(nspLoss);
 
-    NDArray mlmHits =
-        mlmLogits.argMax(-1).eq(mlmLabels).toType(DataType.FLOAT32, false).mul(mlmWeights).sum();
+    // A hit: the label's log-probability is the row's largest. Compared through max rather than
+    // argmax, which costs 2.5x as much in this libtorch (the same count but for exact ties).
+    NDArray labelLogProb = picked.stopGradient();
+    NDArray mlmHits = labelLogProb.gte(mlmLogProbs.stopGradient().max(new int[] {-1}))
+        .toType(DataType.FLOAT32, false).mul(mlmWeights).sum();
     NDArray nspHits = nspLogits.argMax(-1).eq(nspLabels).toType(DataType.FLOAT32, false).sum();
     NDArray mlmNll = mlmLoss.stopGradient().mul(weightSum.add(1e-5f));
     NDArray nspNll = nspLoss.stopGradient().mul(nspLabels.getShape().get(0));

@@ -22,8 +22,8 @@ import java.util.Map;
  *
  * <p>DJL's own AdamW keys its moments by a per-process parameter id and saves none of them; this
  * one keeps both moments per parameter name and the update count, so a checkpoint restores the
- * optimizer exactly ({@link #state}, {@link #load}). The update itself is DJL's fused {@code
- * adamUpdate} (PyTorch engine): {@code w -= lr·wd·w}, then the Adam step with bias correction.
+ * optimizer exactly ({@link #state}, {@link #load}). The update is {@code torch.optim.AdamW}'s
+ * (see {@link #step}).
  */
 public final class AdamW {
   private final Map<String, Parameter> parameters;
@@ -80,20 +80,40 @@ public final class AdamW {
   /**
    * One update at learning rate {@code lr} from the accumulated gradients, first scaled by {@code
    * clipScale} (1, or {@code maxNorm / norm} when clipping); then the gradients are zeroed.
+   *
+   * <p>The arithmetic is {@code torch.optim.AdamW}'s, in place where it can be: {@code w *= 1 -
+   * lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + ε)}.
+   * Four temporary arrays per parameter, where DJL's fused update makes seven (measured: a quarter
+   * less time on the CPU; fully in place, with more passes over memory, was slower still).
    */
   public void step(float lr, float clipScale, NDManager scratch) {
     updates++;
     double biasCorrection1 = 1 - Math.pow(beta1, updates);
     double biasCorrection2 = 1 - Math.pow(beta2, updates);
-    float correctedLr = (float) (lr * Math.sqrt(biasCorrection2) / biasCorrection1);
+    float stepSize = (float) (lr / biasCorrection1);
+    float inverseRootCorrection2 = (float) (1 / Math.sqrt(biasCorrection2));
     for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
       NDArray w = e.getValue().getArray();
       NDArray g = gradient(e.getValue(), scratch);
-      NDList inputs = new NDList(w, g, means.get(e.getKey()), variances.get(e.getKey()));
-      w.getNDArrayInternal().adamUpdate(inputs, new NDList(w), lr, correctedLr,
-          decays(e.getKey()) ? weightDecay : 0f, clipScale, -1f, beta1, beta2, epsilon, false, true);
+      NDArray m = means.get(e.getKey());
+      NDArray v = variances.get(e.getKey());
+      try (NDManager temporaries = scratch.newSubManager()) {
+        if (decays(e.getKey()) && weightDecay > 0) {
+          w.muli(1 - lr * weightDecay);
+        }
+        m.muli(beta1).addi(temporary(g.mul((1 - beta1) * clipScale), temporaries));
+        v.muli(beta2).addi(temporary(g.square(), temporaries).muli((1 - beta2) * clipScale * clipScale));
+        NDArray denominator = temporary(v.sqrt(), temporaries).muli(inverseRootCorrection2).addi(epsilon);
+        w.subi(temporary(m.div(denominator), temporaries).muli(stepSize));
+      }
       JniUtils.zeroGrad((PtNDArray) w);
     }
+  }
+
+  /** Moves a temporary result into the manager that frees it (results of ops on long-lived arrays belong to theirs). */
+  private static NDArray temporary(NDArray array, NDManager temporaries) {
+    array.attach(temporaries);
+    return array;
   }
 
   /** Zeroes every gradient without an update (after a failed step). */

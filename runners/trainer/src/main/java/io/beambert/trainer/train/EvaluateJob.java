@@ -94,8 +94,9 @@ public final class EvaluateJob {
         throw new IOException(dir + " lacks the pretraining heads' parameters "
             + String.join(", ", missing) + ": it cannot be evaluated on masked LM and next sentence");
       }
-      PretrainingLoss.Stats s = new Evaluator(shards, batchSize, limit, vocab.size())
+      Evaluation e = new Evaluator(shards, batchSize, limit, vocab.size())
           .evaluate(bert, new ParameterStore(manager, false), manager);
+      PretrainingLoss.Stats s = e.stats();
       ObjectNode n = JSON.createObjectNode();
       n.put("model", model);
       n.put("input", input);
@@ -106,6 +107,7 @@ public final class EvaluateJob {
       n.put("mlm_accuracy", s.mlmAccuracy());
       n.put("nsp_loss", s.nspLoss());
       n.put("nsp_accuracy", s.nspAccuracy());
+      n.put("mlm_majority_baseline", e.majorityBaseline());
       return n;
     }
   }

@@ -9,6 +9,8 @@ import io.beambert.trainer.data.ShardSet;
 import io.beambert.trainer.model.BertForPreTraining;
 import io.beambert.trainer.model.PretrainingLoss;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Held-out metrics: the model in evaluation mode (no dropout) over the first {@code limit}
@@ -27,12 +29,16 @@ public final class Evaluator {
     this.vocabSize = vocabSize;
   }
 
-  /** Sums of the loss statistics over the held-out instances; see {@link PretrainingLoss.Stats}. */
-  public PretrainingLoss.Stats evaluate(BertForPreTraining model, ParameterStore store,
-      NDManager parent) throws IOException {
+  /** The held-out metrics of {@code model}, in evaluation mode. */
+  public Evaluation evaluate(BertForPreTraining model, ParameterStore store, NDManager parent)
+      throws IOException {
     PretrainingLoss.Stats total = PretrainingLoss.Stats.ZERO;
+    Map<Long, Double> labels = new HashMap<>();
     try (BatchLoader loader = BatchLoader.evaluation(shards, batchSize, limit, vocabSize)) {
       for (Batch batch = loader.next(); batch != null; batch = loader.next()) {
+        for (int i = 0; i < batch.maskedIds().length; i++) {
+          labels.merge(batch.maskedIds()[i], (double) batch.maskedWeights()[i], Double::sum);
+        }
         try (NDManager scratch = parent.newSubManager()) {
           BatchArrays arrays = BatchArrays.of(scratch, batch);
           NDList out = model.forward(store, arrays.inputs(), false);
@@ -41,6 +47,7 @@ public final class Evaluator {
         }
       }
     }
-    return total;
+    double most = labels.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    return new Evaluation(total, most / Math.max(total.mlmCount(), 1e-9));
   }
 }

@@ -60,6 +60,7 @@ public final class LearningCurve implements TrainingListener {
     XYSeries trainAcc = new XYSeries("training");
     XYSeries trainAccAvg = new XYSeries("training (moving average)");
     XYSeries evalAcc = new XYSeries("held-out");
+    XYSeries baseline = new XYSeries("most frequent masked token (held-out)");
     List<JsonNode> lines = new ArrayList<>();
     for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
       try {
@@ -80,6 +81,9 @@ public final class LearningCurve implements TrainingListener {
       if ("eval".equals(n.path("kind").asText())) {
         evalLoss.addOrUpdate(step, loss);
         evalAcc.addOrUpdate(step, acc);
+        if (n.has("mlm_majority_baseline")) {
+          baseline.addOrUpdate(step, 100 * n.path("mlm_majority_baseline").asDouble());
+        }
         continue;
       }
       trainLoss.addOrUpdate(step, loss);
@@ -97,8 +101,8 @@ public final class LearningCurve implements TrainingListener {
     }
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("step"));
     plot.setGap(12);
-    plot.add(panel("loss (masked LM + next sentence)", trainLoss, trainLossAvg, evalLoss, false), 1);
-    plot.add(panel("masked-LM accuracy (%)", trainAcc, trainAccAvg, evalAcc, true), 1);
+    plot.add(panel("loss (masked LM + next sentence)", false, trainLoss, trainLossAvg, evalLoss), 1);
+    plot.add(panel("masked-LM accuracy (%)", true, trainAcc, trainAccAvg, evalAcc, baseline), 1);
     JFreeChart chart = new JFreeChart("beambert pretraining", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
@@ -106,12 +110,12 @@ public final class LearningCurve implements TrainingListener {
     Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static XYPlot panel(String label, XYSeries raw, XYSeries average, XYSeries heldOut,
-      boolean legend) {
+  /** One panel: raw training values, their moving average, held-out values, then a baseline. */
+  private static XYPlot panel(String label, boolean legend, XYSeries... series) {
     XYSeriesCollection data = new XYSeriesCollection();
-    data.addSeries(raw);
-    data.addSeries(average);
-    data.addSeries(heldOut);
+    for (XYSeries s : series) {
+      data.addSeries(s);
+    }
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     renderer.setSeriesPaint(0, new Color(120, 160, 220, 110));
     renderer.setSeriesStroke(0, new BasicStroke(1f));
@@ -120,7 +124,10 @@ public final class LearningCurve implements TrainingListener {
     renderer.setSeriesPaint(2, new Color(210, 80, 20));
     renderer.setSeriesStroke(2, new BasicStroke(2f));
     renderer.setSeriesShapesVisible(2, true);
-    for (int i = 0; i < 3; i++) {
+    renderer.setSeriesPaint(3, Color.GRAY);
+    renderer.setSeriesStroke(3, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+        10f, new float[] {6f, 4f}, 0f));
+    for (int i = 0; i < series.length; i++) {
       renderer.setSeriesVisibleInLegend(i, legend);
     }
     NumberAxis axis = new NumberAxis(label);

@@ -99,11 +99,12 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
   }
 
   @Override
-  public void onEvaluation(int step, PretrainingLoss.Stats heldOut) throws IOException {
+  public void onEvaluation(int step, Evaluation heldOut) throws IOException {
     ObjectNode n = JSON.createObjectNode();
     n.put("kind", "eval");
     n.put("step", step);
-    putStats(n, heldOut);
+    putStats(n, heldOut.stats());
+    n.put("mlm_majority_baseline", heldOut.majorityBaseline());
     write(n);
   }
 

@@ -50,12 +50,13 @@ public final class ProgressLog implements TrainingListener {
   }
 
   @Override
-  public void onEvaluation(int step, PretrainingLoss.Stats s) {
+  public void onEvaluation(int step, Evaluation e) {
+    PretrainingLoss.Stats s = e.stats();
     err.printf(Locale.ROOT,
-        "eval: step %d, held-out mlm loss %.4f, mlm acc %.2f%%, nsp loss %.4f, nsp acc %.1f%%"
-            + " (%,d instances)%n",
-        step, s.mlmLoss(), 100 * s.mlmAccuracy(), s.nspLoss(), 100 * s.nspAccuracy(),
-        s.instances());
+        "eval: step %d, held-out mlm loss %.4f, mlm acc %.2f%% (most frequent token: %.2f%%),"
+            + " nsp loss %.4f, nsp acc %.1f%% (%,d instances)%n",
+        step, s.mlmLoss(), 100 * s.mlmAccuracy(), 100 * e.majorityBaseline(), s.nspLoss(),
+        100 * s.nspAccuracy(), s.instances());
   }
 
   static String duration(double seconds) {

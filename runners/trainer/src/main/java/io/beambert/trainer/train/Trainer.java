@@ -151,7 +151,7 @@ public final class Trainer {
   }
 
   private void evaluate(int step) throws IOException {
-    PretrainingLoss.Stats heldOut = evaluator.evaluate(model, store, manager);
+    Evaluation heldOut = evaluator.evaluate(model, store, manager);
     for (TrainingListener l : listeners) {
       l.onEvaluation(step, heldOut);
     }

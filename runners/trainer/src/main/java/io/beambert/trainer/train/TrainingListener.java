@@ -1,6 +1,5 @@
 package io.beambert.trainer.train;
 
-import io.beambert.trainer.model.PretrainingLoss;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -10,7 +9,7 @@ public interface TrainingListener {
   default void onStep(StepReport report) throws IOException {}
 
   /** After each held-out evaluation. */
-  default void onEvaluation(int step, PretrainingLoss.Stats heldOut) throws IOException {}
+  default void onEvaluation(int step, Evaluation heldOut) throws IOException {}
 
   /** After each checkpoint is complete. */
   default void onCheckpoint(int step, Path checkpoint) throws IOException {}

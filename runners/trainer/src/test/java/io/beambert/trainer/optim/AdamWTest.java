@@ -45,7 +45,7 @@ class AdamWTest {
     }
   }
 
-  /** AdamW as specified: decoupled decay, bias-corrected rate, epsilon added to sqrt(v). */
+  /** torch.optim.AdamW: decoupled decay, bias corrections, epsilon added to the corrected sqrt(v). */
   private static double[] expected(int steps, double lr, double wd, double scale) {
     double[] w = new double[3];
     double[] mean = new double[3];
@@ -54,13 +54,14 @@ class AdamWTest {
       w[i] = START[i];
     }
     for (int t = 1; t <= steps; t++) {
-      double corrected = lr * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+      double bc1 = 1 - Math.pow(0.9, t);
+      double bc2 = 1 - Math.pow(0.999, t);
       for (int i = 0; i < 3; i++) {
         double g = GRADIENT[i] * scale;
         w[i] -= lr * wd * w[i];
         mean[i] = 0.9 * mean[i] + 0.1 * g;
         var[i] = 0.999 * var[i] + 0.001 * g * g;
-        w[i] -= corrected * mean[i] / (Math.sqrt(var[i]) + 1e-6);
+        w[i] -= lr / bc1 * mean[i] / (Math.sqrt(var[i]) / Math.sqrt(bc2) + 1e-6);
       }
     }
     return w;

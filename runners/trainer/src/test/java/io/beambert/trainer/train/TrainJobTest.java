@@ -41,10 +41,15 @@ class TrainJobTest {
     heldOut = TestData.heldOut();
   }
 
+  /** The tests' command line: shards, vocabulary, output, small batches; {@code more} overrides. */
   private static String[] args(Path out, String... more) {
     List<String> a = new ArrayList<>(List.of("--input=" + shards, "--vocab=" + TestData.vocab(),
         "--output=" + out, "--batchSize=8", "--learningRate=1e-3", "--warmupSteps=5"));
-    a.addAll(List.of(more));
+    for (String option : more) {
+      String name = option.split("=", 2)[0];
+      a.removeIf(given -> given.split("=", 2)[0].equals(name));
+      a.add(option);
+    }
     return a.toArray(new String[0]);
   }
 
@@ -214,6 +219,37 @@ class TrainJobTest {
     for (String field : List.of("mlm_loss", "mlm_accuracy", "nsp_loss", "nsp_accuracy")) {
       assertEquals(eval.get(1).path(field).asDouble(), evaluated.path(field).asDouble(), 1e-6, field);
     }
+  }
+
+  @Test
+  void initFromStartsFromTheFoldersWeightsAndAccumulationFeedsMoreInstances(@TempDir Path tmp)
+      throws Exception {
+    Path first = tmp.resolve("first");
+    TrainJob.run(TrainOptions.parse(args(first, "--steps=8", "--warmupSteps=0",
+        "--schedule=constant")), QUIET);
+    // Continued pretraining from the first run's model, with no update at all (a zero learning
+    // rate for the one step): the step's loss is the trained model's, not a fresh one's.
+    Path continued = tmp.resolve("continued");
+    TrainJob.run(TrainOptions.parse(args(continued, "--steps=1", "--initFrom=" + first.resolve("model"),
+        "--warmupSteps=1")), QUIET);
+    Path fresh = tmp.resolve("fresh");
+    TrainJob.run(TrainOptions.parse(args(fresh, "--steps=1", "--warmupSteps=1")), QUIET);
+    double trained = metrics(continued, "train").get(0).path("mlm_loss").asDouble();
+    double untrained = metrics(fresh, "train").get(0).path("mlm_loss").asDouble();
+    assertTrue(trained < untrained - 0.3, "continued " + trained + " vs fresh " + untrained);
+    SafeTensors.Reader a = SafeTensors.open(first.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
+    SafeTensors.Reader b = SafeTensors.open(continued.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
+    for (String name : a.names()) {
+      assertArrayEquals(a.floats(name), b.floats(name), name + " changed at learning rate 0");
+    }
+
+    Path accumulated = tmp.resolve("accumulated");
+    TrainJob.run(TrainOptions.parse(args(accumulated, "--steps=2", "--accumulate=3")), QUIET);
+    for (JsonNode n : metrics(accumulated, "train")) {
+      assertEquals(24, n.path("instances").asInt(), "3 micro-batches of 8 per step");
+    }
+    assertEquals(new io.beambert.trainer.data.LoaderPosition(0, 48),
+        Checkpoints.readState(new Checkpoints(accumulated, 3).latest().orElseThrow()).loader());
   }
 
   private static List<String> listNames(Path dir) throws IOException {
