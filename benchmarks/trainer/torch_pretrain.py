@@ -50,6 +50,7 @@ PRESETS = {
     "small": (4, 512, 8),
     "medium": (8, 512, 8),
     "base": (12, 768, 12),
+    "large": (24, 1024, 16),
 }
 
 INT_FIELDS = ("input_ids", "input_mask", "segment_ids", "masked_lm_positions", "masked_lm_ids")

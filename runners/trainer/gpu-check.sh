@@ -11,8 +11,8 @@
 #   - a Python with a CUDA build of torch, transformers and fastavro: PYTHON (default python3);
 #   - a CUDA libtorch 2.7.1 for DJL (README, "Training on a GPU"): PYTORCH_LIBRARY_PATH, or else the
 #     torch/lib folder of PYTHON's torch when that torch is 2.7.1;
-#   - shards: SHARDS (a shard folder), or they are made from the bundled sample corpus with VOCAB
-#     (default ../shared/golden/vocab-bert-base-uncased.txt).
+#   - shards: SHARDS (a shard folder made with VOCAB), or they are made from the bundled sample
+#     corpus with VOCAB (default ../shared/golden/vocab-bert-base-uncased.txt).
 # STEPS (200), BATCH (32), MODEL (base) and SKIP (20) change the run.
 set -euo pipefail
 
@@ -51,8 +51,6 @@ if [ ! -f "$shards/_metadata.json" ]; then
   "$root/bin/beambert" pretraining-data --input="$root/data/sample/sample-corpus.txt" \
     --vocab="$vocab" --output="$shards" --overwrite=true
 fi
-vocab_used="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["options"]["vocab"])' \
-  "$shards/_metadata.json")"
 
 # Samples the GPU's used memory every 200 ms while a command runs; prints the peak in MiB last.
 with_peak_memory() {
@@ -69,7 +67,7 @@ peak() { sort -n "$1" | tail -1; }
 
 echo "gpu-check: beambert train, $model, $steps steps of $batch..."
 with_peak_memory "$work/djl-memory.log" "$root/bin/beambert" train --input="$shards" \
-  --vocab="$vocab_used" --output="$work/djl-run" --overwrite=true --device=gpu --model="$model" \
+  --vocab="$vocab" --output="$work/djl-run" --overwrite=true --device=gpu --model="$model" \
   --steps="$steps" --batchSize="$batch" --learningRate=1e-4 --warmupSteps=10 \
   --checkpointEvery=1000000 2>"$work/djl-run.log" || { tail -5 "$work/djl-run.log"; fail "beambert train failed"; }
 grep -m1 "train: device" "$work/djl-run.log" | sed 's/^/gpu-check: /'
@@ -83,7 +81,7 @@ PY
 
 echo "gpu-check: PyTorch eager, $model, $steps steps of $batch..."
 with_peak_memory "$work/torch-memory.log" "$python" "$root/benchmarks/trainer/torch_pretrain.py" \
-  --input="$shards" --vocab="$vocab_used" --model="$model" --device=cuda --steps="$steps" \
+  --input="$shards" --vocab="$vocab" --model="$model" --device=cuda --steps="$steps" \
   --batchSize="$batch" --learningRate=1e-4 --warmupSteps=10 --warmup-skip="$skip" \
   --output="$work/torch.json" >/dev/null 2>"$work/torch.log" || { tail -5 "$work/torch.log"; fail "torch_pretrain.py failed"; }
 read -r torch_rate torch_alloc <<<"$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]));

@@ -1,5 +1,6 @@
 package io.beambert.trainer.cli;
 
+import io.beambert.trainer.OptionException;
 import io.beambert.trainer.TrainerException;
 import io.beambert.trainer.train.EvaluateJob;
 import io.beambert.trainer.train.TrainJob;
@@ -14,7 +15,8 @@ import picocli.CommandLine;
  * The trainer's command line, {@code beambert train} and {@code beambert evaluate}, with the same
  * conventions as beambert's other subcommands: a failure the user can act on is one line {@code
  * beambert SUBCOMMAND: error: ...}; exit status 2 for a command line that cannot be understood or an
- * option out of range, 1 for a failed run; an unexpected failure prints its stack trace.
+ * option value that cannot be used ({@link OptionException}), 1 for a failed run; an unexpected
+ * failure, a bug included, prints its stack trace.
  */
 public final class TrainerCli {
   static final int EXIT_FAILURE = 1;
@@ -58,7 +60,7 @@ public final class TrainerCli {
       err.println("beambert " + name + ": error: " + e.getMessage());
       err.println("Run 'beambert " + name + " --help' for the options and their defaults.");
       return EXIT_USAGE;
-    } catch (IllegalArgumentException e) {
+    } catch (OptionException e) {
       err.println("beambert " + name + ": error: " + e.getMessage());
       return EXIT_USAGE;
     } catch (IOException | UncheckedIOException | TrainerException e) {

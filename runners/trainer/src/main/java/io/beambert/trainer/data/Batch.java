@@ -80,9 +80,4 @@ public record Batch(
     return new Batch(size, length, predictions, ids, types, mask, positions, labels, weights, nsp,
         real, end);
   }
-
-  /** Fraction of the batch's token slots that are padding. */
-  public double paddedFraction() {
-    return 1.0 - (double) realTokens / ((long) size * length);
-  }
 }

@@ -76,7 +76,7 @@ public final class BatchLoader implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the consumer must not wait forever for a dead thread
       try {
         put(e);
       } catch (InterruptedException interrupted) {
@@ -120,7 +120,11 @@ public final class BatchLoader implements AutoCloseable {
     }
     if (item instanceof RuntimeException e) {
       ended = true;
-      throw new IOException(e.getMessage(), e);
+      throw new IOException("the data loader failed: " + e, e);
+    }
+    if (item instanceof Error e) {
+      ended = true;
+      throw e;
     }
     return (Batch) item;
   }

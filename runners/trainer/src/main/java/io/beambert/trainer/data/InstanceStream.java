@@ -143,11 +143,24 @@ final class InstanceStream implements AutoCloseable {
   }
 
   /**
-   * Checks that an instance's ids index the vocabulary and that its masked positions lie within its
-   * tokens, so that a damaged or foreign shard fails with its name instead of inside the model.
+   * Checks that an instance's ids index the vocabulary, its segment ids, mask and next-sentence
+   * label are 0 or 1, and its masked positions lie within its tokens, so that a damaged or foreign
+   * shard fails with its name instead of inside the model.
    */
   static void validate(Instance instance, int vocabSize, Path shard, long record)
       throws ShardException {
+    for (int[] bits : new int[][] {instance.segmentIds, instance.inputMask}) {
+      for (int bit : bits) {
+        if (bit != 0 && bit != 1) {
+          throw new ShardException(shard, "record " + record + " has a segment id or mask value "
+              + bit + " (only 0 and 1 are valid)");
+        }
+      }
+    }
+    if (instance.nextSentenceLabel != 0 && instance.nextSentenceLabel != 1) {
+      throw new ShardException(shard, "record " + record + " has next_sentence_labels "
+          + instance.nextSentenceLabel + " (only 0 and 1 are valid)");
+    }
     int length = instance.length();
     for (int position : instance.maskedPositions) {
       if (position < 0 || position >= Math.max(length, 1)) {

@@ -2,6 +2,7 @@ package io.beambert.trainer.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beambert.trainer.OptionException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class ShardSet {
     List<Shard> shards = new ArrayList<>();
     Metadata first = null;
     for (Path file : files) {
-      Path dir = file.toAbsolutePath().getParent();
+      Path dir = file.toAbsolutePath().normalize().getParent();
       Metadata m = metadata.computeIfAbsent(dir, ShardSet::readMetadataUnchecked);
       if (m.error != null) {
         throw new IOException(m.error);
@@ -84,6 +85,9 @@ public final class ShardSet {
         }
       }
       shards.add(new Shard(file, m.counts.getOrDefault(file.getFileName().toString(), -1L)));
+    }
+    if (Files.isDirectory(Path.of(input))) {
+      requireListed(Path.of(input), files, metadata.get(Path.of(input).toAbsolutePath().normalize()));
     }
     if (first != null) {
       return new ShardSet(input, List.copyOf(shards), first.seqLength, first.predictions,
@@ -123,6 +127,29 @@ public final class ShardSet {
           .filter(p -> matcher.matches(base.relativize(p)))
           .filter(p -> !p.getFileName().toString().startsWith("_"))
           .sorted().toList();
+    }
+  }
+
+  /**
+   * A folder's shards must be exactly those its metadata lists: a missing shard (a partial copy)
+   * or an unlisted one (another run's) would change the data without a word.
+   */
+  private static void requireListed(Path dir, List<Path> files, Metadata m) throws IOException {
+    if (m == null || !m.present) {
+      return;
+    }
+    java.util.Set<String> present = new java.util.TreeSet<>();
+    for (Path f : files) {
+      present.add(f.getFileName().toString());
+    }
+    for (String listed : new java.util.TreeSet<>(m.counts.keySet())) {
+      if (!present.remove(listed)) {
+        throw new IOException(m.file + " lists the shard " + listed + ", which " + dir + " lacks");
+      }
+    }
+    if (!present.isEmpty()) {
+      throw new IOException(dir + " holds " + present.iterator().next() + ", which " + m.file
+          + " does not list (another run's output?)");
     }
   }
 
@@ -207,6 +234,18 @@ public final class ShardSet {
 
   public List<Shard> shards() {
     return Collections.unmodifiableList(shards);
+  }
+
+  /**
+   * Checks that a model with {@code maxPositions} position embeddings can take these shards.
+   *
+   * @throws OptionException naming both lengths otherwise
+   */
+  public void requireFits(int maxPositions) {
+    if (seqLength > maxPositions) {
+      throw new OptionException("the shards " + input + " have max_seq_length " + seqLength
+          + ", more than the model's " + maxPositions + " positions");
+    }
   }
 
   /** The shards' {@code max_seq_length}. */

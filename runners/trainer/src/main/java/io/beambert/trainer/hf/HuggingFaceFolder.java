@@ -13,12 +13,12 @@ import io.beambert.vocab.TokenizerJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,8 +61,7 @@ public final class HuggingFaceFolder {
     Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(configJson(config, vocab)));
     Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-      Parameter p = e.getValue();
-      tensors.put(e.getKey(), SafeTensors.Tensor.of(Tensors.read(p), p.getArray().getShape().getShape()));
+      tensors.put(e.getKey(), SafeTensors.Tensor.of(e.getValue().getArray()));
     }
     SafeTensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"));
     writeTokenizer(dir, vocab, doLowerCase, config.maxPositions());
@@ -102,7 +101,7 @@ public final class HuggingFaceFolder {
     ObjectNode special = JSON.createObjectNode();
     for (String token : SPECIAL) {
       if (vocab.contains(token)) {
-        special.put(token.substring(1, token.length() - 1).toLowerCase() + "_token", token);
+        special.put(token.substring(1, token.length() - 1).toLowerCase(Locale.ROOT) + "_token", token);
       }
     }
     Files.writeString(dir.resolve("special_tokens_map.json"), JSON.writeValueAsString(special));
@@ -123,13 +122,14 @@ public final class HuggingFaceFolder {
    */
   public static BertConfig readConfig(Path dir) throws IOException {
     Path file = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(dir + " is not a Hugging Face model folder: it has no " + CONFIG);
+    }
     JsonNode n;
     try {
       n = JSON.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new IOException(dir + " is not a Hugging Face model folder: it has no " + CONFIG);
-    } catch (IOException e) {
-      throw new IOException(file + " is not valid JSON: " + e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage());
     }
     String type = n.path("model_type").asText("");
     if (!type.equals("bert")) {

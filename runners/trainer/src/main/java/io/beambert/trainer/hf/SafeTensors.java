@@ -1,5 +1,9 @@
 package io.beambert.trainer.hf;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,24 +35,93 @@ public final class SafeTensors {
 
   private SafeTensors() {}
 
-  /** A tensor to write: a dtype, a shape and its values as little-endian bytes. */
-  public record Tensor(String dtype, long[] shape, ByteBuffer data) {
-    public static Tensor of(float[] values, long... shape) {
+  /**
+   * A tensor to write: its dtype, its shape, and its values, which {@link #write} asks for only when
+   * it writes this tensor, so that a file is written holding one tensor's bytes at a time.
+   */
+  public interface Tensor {
+    String dtype();
+
+    long[] shape();
+
+    /** Writes the values, little-endian, to {@code out}. */
+    void writeTo(FileChannel out) throws IOException;
+
+    static Tensor of(float[] values, long... shape) {
       ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(values);
-      return new Tensor("F32", shape, b);
+      return bytes("F32", shape, b);
     }
 
-    public static Tensor of(long[] values, long... shape) {
+    static Tensor of(long[] values, long... shape) {
       ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       b.asLongBuffer().put(values);
-      return new Tensor("I64", shape, b);
+      return bytes("I64", shape, b);
+    }
+
+    /**
+     * A float32 array's values, read from the array's own memory when it is written (a GPU array
+     * is copied to the CPU then, one at a time).
+     */
+    static Tensor of(NDArray array) {
+      if (array.getDataType() != DataType.FLOAT32) {
+        throw new IllegalArgumentException("only float32 arrays are written, not " + array.getDataType());
+      }
+      long[] shape = array.getShape().getShape();
+      return new Tensor() {
+        @Override
+        public String dtype() {
+          return "F32";
+        }
+
+        @Override
+        public long[] shape() {
+          return shape;
+        }
+
+        @Override
+        public void writeTo(FileChannel out) throws IOException {
+          if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            of(array.toFloatArray(), shape).writeTo(out);
+            return;
+          }
+          try (NDManager scratch = array.getManager().newSubManager(Device.cpu())) {
+            NDArray onCpu = array;
+            if (!array.getDevice().equals(Device.cpu())) {
+              onCpu = array.toDevice(Device.cpu(), true);
+              onCpu.attach(scratch);
+            }
+            // A view of the array's memory: nothing is copied on the CPU.
+            writeFully(out, onCpu.toByteBuffer(true));
+          }
+        }
+      };
+    }
+
+    private static Tensor bytes(String dtype, long[] shape, ByteBuffer data) {
+      return new Tensor() {
+        @Override
+        public String dtype() {
+          return dtype;
+        }
+
+        @Override
+        public long[] shape() {
+          return shape;
+        }
+
+        @Override
+        public void writeTo(FileChannel out) throws IOException {
+          writeFully(out, data.duplicate());
+        }
+      };
     }
   }
 
   /**
    * Writes {@code tensors} (in map order) with string {@code metadata} to {@code file}, replacing
-   * it; the caller writes into a temporary folder and renames it when complete.
+   * it, one tensor's values at a time; the caller writes into a temporary folder and renames it
+   * when complete.
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
@@ -58,14 +131,11 @@ public final class SafeTensors {
       metadata.forEach(meta::put);
     }
     long offset = 0;
+    Map<String, Long> sizes = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
       Tensor t = e.getValue();
-      long bytes = t.data().remaining();
-      long expected = Arrays.stream(t.shape()).reduce(1, Math::multiplyExact) * width(t.dtype());
-      if (bytes != expected) {
-        throw new IllegalArgumentException(
-            e.getKey() + ": " + bytes + " bytes for shape " + Arrays.toString(t.shape()));
-      }
+      long bytes = Arrays.stream(t.shape()).reduce(1, Math::multiplyExact) * width(t.dtype());
+      sizes.put(e.getKey(), bytes);
       ObjectNode entry = header.putObject(e.getKey());
       entry.put("dtype", t.dtype());
       entry.set("shape", JSON.valueToTree(t.shape()));
@@ -84,8 +154,13 @@ public final class SafeTensors {
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
       writeFully(out, head);
-      for (Tensor t : tensors.values()) {
-        writeFully(out, t.data().duplicate());
+      for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        long before = out.position();
+        e.getValue().writeTo(out);
+        if (out.position() - before != sizes.get(e.getKey())) {
+          throw new IllegalStateException(e.getKey() + ": wrote " + (out.position() - before)
+              + " bytes for shape " + Arrays.toString(e.getValue().shape()));
+        }
       }
       out.force(true);
     }
@@ -133,6 +208,10 @@ public final class SafeTensors {
         long[] shape = JSON.convertValue(node.path("shape"), long[].class);
         long begin = node.path("data_offsets").path(0).asLong(-1);
         long end = node.path("data_offsets").path(1).asLong(-1);
+        if (!WIDTHS.containsKey(dtype)) {
+          throw new IOException(file + ": tensor " + f.getKey() + " has dtype " + dtype
+              + ", which is not read here (F32, F16, BF16, I64, I32)");
+        }
         long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact) * width(dtype);
         if (begin < 0 || end - begin != expected || dataStart + end > size) {
           throw new IOException(file + ": tensor " + f.getKey() + " has byte range [" + begin + ", "
@@ -156,19 +235,15 @@ public final class SafeTensors {
     }
   }
 
+  private static final Map<String, Integer> WIDTHS =
+      Map.of("F32", 4, "I32", 4, "F16", 2, "BF16", 2, "I64", 8);
+
   private static int width(String dtype) {
-    switch (dtype) {
-      case "F32":
-      case "I32":
-        return 4;
-      case "F16":
-      case "BF16":
-        return 2;
-      case "I64":
-        return 8;
-      default:
-        throw new IllegalArgumentException("unsupported safetensors dtype " + dtype);
+    Integer width = WIDTHS.get(dtype);
+    if (width == null) {
+      throw new IllegalArgumentException("unsupported safetensors dtype " + dtype);
     }
+    return width;
   }
 
   /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */

@@ -92,11 +92,6 @@ public record BertConfig(
     return hiddenSize / numHeads;
   }
 
-  public BertConfig withVocabSize(int v) {
-    return new BertConfig(v, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
-        typeVocabSize, hiddenDropout, attentionDropout, layerNormEps, initializerRange);
-  }
-
   public BertConfig withSizes(int layers, int hidden, int heads, int intermediate) {
     return new BertConfig(vocabSize, hidden, layers, heads, intermediate, maxPositions,
         typeVocabSize, hiddenDropout, attentionDropout, layerNormEps, initializerRange);

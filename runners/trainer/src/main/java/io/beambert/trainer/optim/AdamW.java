@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * AdamW as BERT is pretrained with it (beta1 0.9, beta2 0.999, epsilon 1e-6, decoupled weight
- * decay, none on LayerNorm weights and on biases), with gradient clipping to a global norm, and its
- * state kept under the parameters' names.
+ * AdamW with BERT's settings (beta1 0.9, beta2 0.999, epsilon 1e-6, decoupled weight decay, none
+ * on LayerNorm weights and on biases), with gradient clipping to a global norm, and its state kept
+ * under the parameters' names. The update is {@code torch.optim.AdamW}'s, with bias correction,
+ * as Hugging Face and NVIDIA pretrain BERT; Google's {@code AdamWeightDecayOptimizer} has none.
  *
  * <p>DJL's own AdamW keys its moments by a per-process parameter id and saves none of them; this
  * one keeps both moments per parameter name and the update count, so a checkpoint restores the
@@ -133,10 +134,8 @@ public final class AdamW {
   public Map<String, SafeTensors.Tensor> state() {
     Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
     for (String name : parameters.keySet()) {
-      NDArray m = means.get(name);
-      out.put(name + ".exp_avg", SafeTensors.Tensor.of(m.toFloatArray(), m.getShape().getShape()));
-      NDArray v = variances.get(name);
-      out.put(name + ".exp_avg_sq", SafeTensors.Tensor.of(v.toFloatArray(), v.getShape().getShape()));
+      out.put(name + ".exp_avg", SafeTensors.Tensor.of(means.get(name)));
+      out.put(name + ".exp_avg_sq", SafeTensors.Tensor.of(variances.get(name)));
     }
     return out;
   }

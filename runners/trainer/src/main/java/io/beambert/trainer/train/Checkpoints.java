@@ -3,13 +3,9 @@ package io.beambert.trainer.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -21,10 +17,9 @@ import java.util.stream.Stream;
  * The checkpoint folders of a run: {@code DIR/checkpoints/step-NNNNNNNN/}, each a complete Hugging
  * Face model folder plus {@code optimizer.safetensors} and {@code trainer_state.json}.
  *
- * <p>A checkpoint is written into a {@code .partial} folder, every file forced to disk, and renamed
- * into place only when complete; so a process killed while writing leaves the previous checkpoint
- * intact and at most a {@code .partial} folder, which the next run removes. After each new
- * checkpoint the oldest beyond {@code keep} are deleted.
+ * <p>Checkpoints are written and pruned through {@link AtomicFolder}: a process killed while
+ * writing or deleting one leaves every other checkpoint intact, and the next {@code --resume} run
+ * cleans up what it left. After each new checkpoint the oldest beyond {@code keep} are deleted.
  */
 public final class Checkpoints {
   public static final String STATE = "trainer_state.json";
@@ -44,37 +39,18 @@ public final class Checkpoints {
     return root;
   }
 
-  /** Writes the files of one checkpoint into a folder. */
-  @FunctionalInterface
-  public interface Writer {
-    void writeInto(Path dir) throws IOException;
-  }
-
   /**
    * Writes the checkpoint of {@code step} atomically and prunes old ones.
    *
    * @return the checkpoint's folder
    */
-  public Path save(int step, Writer writer) throws IOException {
-    Files.createDirectories(root);
-    String name = String.format("step-%08d", step);
-    Path partial = root.resolve("." + name + ".partial");
-    deleteTree(partial);
-    Files.createDirectory(partial);
-    writer.writeInto(partial);
-    forceAll(partial);
-    Path target = root.resolve(name);
-    if (Files.exists(target)) {
-      Path old = root.resolve("." + name + ".old");
-      deleteTree(old);
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(old);
-    } else {
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+  public Path save(int step, AtomicFolder.Writer writer) throws IOException {
+    Path target = root.resolve(String.format("step-%08d", step));
+    AtomicFolder.replace(target, writer);
+    List<Path> all = complete().sorted(Comparator.comparingLong(Checkpoints::stepOf)).toList();
+    for (int i = 0; i < all.size() - keep; i++) {
+      AtomicFolder.delete(all.get(i));
     }
-    force(root);
-    prune();
     return target;
   }
 
@@ -83,20 +59,9 @@ public final class Checkpoints {
     return complete().max(Comparator.comparingLong(Checkpoints::stepOf));
   }
 
-  /** Removes {@code .partial} folders that a killed run left. */
-  public List<Path> removeIncomplete() throws IOException {
-    if (!Files.isDirectory(root)) {
-      return List.of();
-    }
-    List<Path> partial;
-    try (Stream<Path> s = Files.list(root)) {
-      partial = s.filter(p -> p.getFileName().toString().endsWith(".partial")
-          || p.getFileName().toString().endsWith(".old")).toList();
-    }
-    for (Path p : partial) {
-      deleteTree(p);
-    }
-    return partial;
+  /** Resolves what a killed run left among the checkpoints; see {@link AtomicFolder#recover}. */
+  public List<String> recover() throws IOException {
+    return AtomicFolder.recover(root);
   }
 
   private Stream<Path> complete() throws IOException {
@@ -107,13 +72,6 @@ public final class Checkpoints {
       return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
           .filter(p -> Files.isRegularFile(p.resolve(STATE)))
           .toList().stream();
-    }
-  }
-
-  private void prune() throws IOException {
-    List<Path> all = complete().sorted(Comparator.comparingLong(Checkpoints::stepOf)).toList();
-    for (int i = 0; i < all.size() - keep; i++) {
-      deleteTree(all.get(i));
     }
   }
 
@@ -143,38 +101,5 @@ public final class Checkpoints {
   /** Writes {@code value} as JSON into {@code file}. */
   static void writeJson(Path file, Object value) throws IOException {
     Files.writeString(file, JSON.writeValueAsString(value) + "\n", StandardCharsets.UTF_8);
-  }
-
-  private static void forceAll(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        force(p);
-      }
-    }
-    force(dir);
-  }
-
-  private static void force(Path p) throws IOException {
-    try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
-      c.force(true);
-    }
-  }
-
-  /** Deletes a folder and everything in it; nothing when it does not exist. */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 }

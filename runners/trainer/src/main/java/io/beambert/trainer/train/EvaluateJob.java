@@ -57,15 +57,10 @@ public final class EvaluateJob {
 
   /** Evaluates and returns the JSON object that {@code beambert evaluate} prints. */
   public ObjectNode run() throws IOException {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("--batchSize must be at least 1, got " + batchSize);
-    }
-    if (limit < 1) {
-      throw new IllegalArgumentException("--evalInstances must be at least 1, got " + limit);
-    }
-    if (!List.of("auto", "cpu", "gpu").contains(device)) {
-      throw new IllegalArgumentException("--device must be auto, cpu or gpu, got " + device);
-    }
+    TrainOptions.atLeast("--batchSize", batchSize, 1);
+    TrainOptions.atLeast("--evalInstances", limit, 1);
+    TrainOptions.atLeast("--threads", threads, 0);
+    TrainOptions.checkDevice(device);
     Path dir = Path.of(model);
     BertConfig config = HuggingFaceFolder.readConfig(dir);
     Path vocabFile = dir.resolve(HuggingFaceFolder.VOCAB);
@@ -78,10 +73,7 @@ public final class EvaluateJob {
           + "/config.json a vocab_size of " + config.vocabSize());
     }
     ShardSet shards = ShardSet.resolve(input);
-    if (shards.seqLength() > config.maxPositions()) {
-      throw new IllegalArgumentException("the shards' max_seq_length (" + shards.seqLength()
-          + ") exceeds the model's " + config.maxPositions() + " positions");
-    }
+    shards.requireFits(config.maxPositions());
     shards.check(vocab.size(), false);
     if (threads > 0) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +49,7 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
     }
     Path tmp = runDir.resolve(FILE + ".tmp");
     Files.write(tmp, kept, StandardCharsets.UTF_8);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new MetricsLog(
         Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND), every);
   }
@@ -71,12 +71,10 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
   }
 
   private static StepReport merge(StepReport a, StepReport b) {
-    double slots = a.stats().instances() + b.stats().instances();
-    double padded = (a.paddedFraction() * a.stats().instances()
-        + b.paddedFraction() * b.stats().instances()) / Math.max(slots, 1);
     return new StepReport(b.step(), a.steps() + b.steps(), b.learningRate(), b.gradientNorm(),
         a.stats().plus(b.stats()), a.seconds() + b.seconds(),
-        a.dataWaitSeconds() + b.dataWaitSeconds(), padded);
+        a.dataWaitSeconds() + b.dataWaitSeconds(), a.realTokens() + b.realTokens(),
+        a.tokenSlots() + b.tokenSlots());
   }
 
   private void flushPending() throws IOException {

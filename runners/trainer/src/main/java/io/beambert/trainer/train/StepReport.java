@@ -12,14 +12,20 @@ import io.beambert.trainer.model.PretrainingLoss;
  * @param stats loss statistics summed over the steps' instances
  * @param seconds wall time of the steps
  * @param dataWaitSeconds time of those spent waiting for the loader
- * @param paddedFraction share of the token slots that were padding
+ * @param realTokens tokens of the steps' batches that were not padding
+ * @param tokenSlots token positions the steps' batches computed
  */
 public record StepReport(
     int step, int steps, float learningRate, float gradientNorm, PretrainingLoss.Stats stats,
-    double seconds, double dataWaitSeconds, double paddedFraction) {
+    double seconds, double dataWaitSeconds, long realTokens, long tokenSlots) {
 
   public double samplesPerSecond() {
     return stats.instances() / Math.max(seconds, 1e-9);
+  }
+
+  /** Share of the computed token positions that were padding. */
+  public double paddedFraction() {
+    return 1.0 - (double) realTokens / Math.max(tokenSlots, 1);
   }
 
   public double dataWaitFraction() {

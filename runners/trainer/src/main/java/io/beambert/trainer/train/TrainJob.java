@@ -6,6 +6,7 @@ import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
 import io.beambert.io.RunMetadata;
 import io.beambert.text.Vocab;
+import io.beambert.trainer.OptionException;
 import io.beambert.trainer.TrainerException;
 import io.beambert.trainer.data.BatchLoader;
 import io.beambert.trainer.data.LoaderPosition;
@@ -20,7 +21,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +40,8 @@ import java.util.stream.Stream;
 public final class TrainJob {
   /** What {@code --overwrite} replaces: this job's outputs, nothing else. */
   private static final List<String> OUTPUTS =
-      List.of("checkpoints", "model", ".model.partial", MetricsLog.FILE, MetricsLog.FILE + ".tmp",
-          LearningCurve.FILE, LearningCurve.FILE + ".tmp");
+      List.of("checkpoints", "model", ".model.partial", ".model.old", ".model.deleting",
+          MetricsLog.FILE, MetricsLog.FILE + ".tmp", LearningCurve.FILE, LearningCurve.FILE + ".tmp");
   public static final String FINAL_MODEL = "model";
 
   private TrainJob() {}
@@ -52,6 +53,7 @@ public final class TrainJob {
 
   /** Runs the job with extra listeners (tests stop a run with one). */
   static Path run(TrainOptions o, PrintStream err, List<TrainingListener> extra) throws IOException {
+    // Everything is checked before anything in --output is touched.
     o.validate();
     Path out = Path.of(o.output);
     Vocab vocab = Vocab.load(Path.of(o.vocab));
@@ -63,25 +65,36 @@ public final class TrainJob {
           + o.vocab + " (its SHA-256 differs from _metadata.json's vocab_sha256)");
     }
     Checkpoints checkpoints = new Checkpoints(out, o.keepCheckpoints);
-    TrainerState resumed = prepareOutput(out, o, checkpoints, err);
-    BertConfig config = config(o, vocab, train, resumed);
-    if (train.seqLength() > config.maxPositions()) {
-      throw new IllegalArgumentException("the shards' max_seq_length (" + train.seqLength()
-          + ") exceeds the model's " + config.maxPositions() + " positions");
+    TrainerState resumed = o.resume ? resumable(out, o, checkpoints, vocabSha) : null;
+    if (!o.resume) {
+      requireWritable(out, o.overwrite);
     }
-    if (heldOut != null && heldOut.seqLength() > config.maxPositions()) {
-      throw new IllegalArgumentException("the held-out shards' max_seq_length ("
-          + heldOut.seqLength() + ") exceeds the model's " + config.maxPositions() + " positions");
+    BertConfig config = config(o, vocab, train, resumed);
+    train.requireFits(config.maxPositions());
+    if (heldOut != null) {
+      heldOut.requireFits(config.maxPositions());
     }
     long instances = train.check(vocab.size(), o.checkShards);
     long heldOutInstances = heldOut == null ? 0 : heldOut.check(vocab.size(), o.checkShards);
     boolean lowerCase = o.doLowerCase != null ? o.doLowerCase
         : train.doLowerCase() != null ? train.doLowerCase() : true;
-
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(o.schedule, o.learningRate, o.warmup(), o.steps);
     if (o.threads > 0) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(o.threads));
     }
     Device device = device(o.device);
+
+    if (o.resume) {
+      for (String done : checkpoints.recover()) {
+        err.println("train: " + done);
+      }
+      for (String done : AtomicFolder.recover(out)) {
+        err.println("train: " + done);
+      }
+    } else {
+      clearOutputs(out);
+    }
     try (NDManager manager = NDManager.newBaseManager(device)) {
       BertForPreTraining model = BertForPreTraining.create(config, manager, o.seed);
       if (o.initFrom != null) {
@@ -99,17 +112,14 @@ public final class TrainJob {
         start = resumed.loader();
         err.println("train: resuming from " + from + " at step " + startStep);
       }
-      LearningRateSchedule schedule =
-          new LearningRateSchedule(o.schedule, o.learningRate, o.warmup(), o.steps);
       describe(err, o, config, train, instances, heldOut, heldOutInstances, device);
 
       Map<String, Object> optionMap = o.toMap();
-      Checkpoints.Writer finalWriter = dir -> HuggingFaceFolder.write(dir, model, vocab, lowerCase);
       Trainer.CheckpointWriter writer = (step, position) -> checkpoints.save(step, dir -> {
         HuggingFaceFolder.write(dir, model, vocab, lowerCase);
         SafeTensors.write(dir.resolve(Checkpoints.OPTIMIZER), optimizer.state(), Map.of());
-        Checkpoints.writeJson(dir.resolve(Checkpoints.STATE), new TrainerState(TrainerState.FORMAT,
-            step, position, o.warmup(), config, vocabSha, optionMap));
+        Checkpoints.writeJson(dir.resolve(Checkpoints.STATE),
+            new TrainerState(TrainerState.FORMAT, step, position, config, vocabSha, optionMap));
         CheckpointPause.at(step, dir);
       });
       long began = System.nanoTime();
@@ -118,14 +128,14 @@ public final class TrainJob {
           MetricsLog metrics = MetricsLog.open(out, o.logEvery, startStep)) {
         Evaluator evaluator = heldOut == null ? null
             : new Evaluator(heldOut, o.batchSize, o.evalInstances, vocab.size());
-        List<TrainingListener> listeners = new java.util.ArrayList<>(List.of(
+        List<TrainingListener> listeners = new ArrayList<>(List.of(
             metrics, new ProgressLog(err, o.steps, 5), new LearningCurve(out)));
         listeners.addAll(extra);
         new Trainer(model, manager, optimizer, schedule, loader, evaluator, writer, listeners, o)
             .run(startStep, start);
       }
       Path finalModel = out.resolve(FINAL_MODEL);
-      writeAtomically(out, finalModel, finalWriter);
+      AtomicFolder.replace(finalModel, dir -> HuggingFaceFolder.write(dir, model, vocab, lowerCase));
       err.printf(Locale.ROOT, "train: %d steps in %.1f s; model written to %s, metrics to %s, curve to %s%n",
           o.steps - startStep, (System.nanoTime() - began) / 1e9, finalModel,
           out.resolve(MetricsLog.FILE), out.resolve(LearningCurve.FILE));
@@ -133,109 +143,118 @@ public final class TrainJob {
     }
   }
 
-  /**
-   * Makes sure {@code out} may receive this run's files and returns the checkpoint state to resume
-   * from, or null for a fresh run.
-   */
-  private static TrainerState prepareOutput(Path out, TrainOptions o, Checkpoints checkpoints,
-      PrintStream err) throws IOException {
-    if (o.resume) {
-      Optional<Path> latest = checkpoints.latest();
-      if (latest.isEmpty()) {
-        throw new IOException("--resume: " + out + " holds no complete checkpoint"
-            + " (checkpoints/step-*/" + Checkpoints.STATE + ")");
-      }
-      for (Path p : checkpoints.removeIncomplete()) {
-        err.println("train: removed " + p + ", a checkpoint a stopped run did not finish");
-      }
-      TrainerState state = Checkpoints.readState(latest.get());
-      List<String> differing = o.differencesForResume(state.options());
-      if (!differing.isEmpty()) {
-        throw new IllegalArgumentException("--resume: " + String.join(", ", differing)
-            + " differ from the run being resumed (" + latest.get().resolve(Checkpoints.STATE)
-            + "); a resumed run must repeat them");
-      }
-      if (state.step() > o.steps) {
-        throw new IllegalArgumentException("--resume: the checkpoint is at step " + state.step()
-            + ", beyond --steps=" + o.steps);
-      }
-      return state;
+  /** The state of the newest complete checkpoint, checked against this run's options. */
+  private static TrainerState resumable(Path out, TrainOptions o, Checkpoints checkpoints,
+      String vocabSha) throws IOException {
+    Optional<Path> latest = checkpoints.latest();
+    if (latest.isEmpty()) {
+      throw new IOException("--resume: " + out + " holds no complete checkpoint"
+          + " (checkpoints/step-*/" + Checkpoints.STATE + ")");
     }
-    if (Files.isDirectory(out)) {
-      List<Path> entries;
+    TrainerState state = Checkpoints.readState(latest.get());
+    List<String> differing = o.differencesForResume(state.options());
+    if (!vocabSha.equals(state.vocabSha256())) {
+      differing.add("--vocab (its content)");
+    }
+    if (!differing.isEmpty()) {
+      throw new OptionException("--resume: " + String.join(", ", differing)
+          + " differ from the run being resumed (" + latest.get().resolve(Checkpoints.STATE)
+          + "); a resumed run must repeat them");
+    }
+    if (state.step() > o.steps) {
+      throw new OptionException("--resume: the checkpoint is at step " + state.step()
+          + ", beyond --steps=" + o.steps);
+    }
+    return state;
+  }
+
+  /** A fresh run writes into a new or empty folder, or replaces an earlier run's with --overwrite. */
+  private static void requireWritable(Path out, boolean overwrite) throws IOException {
+    if (!overwrite && Files.isDirectory(out)) {
       try (Stream<Path> s = Files.list(out)) {
-        entries = s.toList();
-      }
-      if (!entries.isEmpty()) {
-        if (!o.overwrite) {
+        if (s.findAny().isPresent()) {
           throw new IOException(out + " is not empty: --resume continues its run, --overwrite=true"
               + " replaces it");
         }
-        for (Path p : entries) {
+      }
+    }
+  }
+
+  private static void clearOutputs(Path out) throws IOException {
+    if (Files.isDirectory(out)) {
+      try (Stream<Path> s = Files.list(out)) {
+        for (Path p : s.toList()) {
           if (OUTPUTS.contains(p.getFileName().toString())) {
-            Checkpoints.deleteTree(p);
+            AtomicFolder.deleteTree(p);
           }
         }
       }
     }
     Files.createDirectories(out);
-    return null;
   }
 
   /** The model's sizes: a resumed run's, or --initFrom's, or the preset's with explicit overrides. */
   static BertConfig config(TrainOptions o, Vocab vocab, ShardSet train, TrainerState resumed)
       throws IOException {
-    BertConfig config;
     if (resumed != null) {
-      config = resumed.config();
-      requireAgreement(o, config, "the run being resumed");
-    } else if (o.initFrom != null) {
-      config = HuggingFaceFolder.readConfig(Path.of(o.initFrom));
+      requireAgreement(o, resumed.config(), "the run being resumed");
+      return resumed.config();
+    }
+    if (o.initFrom != null) {
+      BertConfig config = HuggingFaceFolder.readConfig(Path.of(o.initFrom));
       requireAgreement(o, config, "--initFrom=" + o.initFrom);
       if (config.vocabSize() != vocab.size()) {
-        throw new IllegalArgumentException("--initFrom=" + o.initFrom + " has a vocabulary of "
+        throw new OptionException("--initFrom=" + o.initFrom + " has a vocabulary of "
             + config.vocabSize() + " entries but --vocab=" + o.vocab + " has " + vocab.size());
       }
-      config = config.withDropout(o.dropout, o.attentionDropout);
-    } else {
-      config = BertConfig.preset(o.model == null ? "tiny" : o.model, vocab.size(),
-          o.maxPositions > 0 ? o.maxPositions : train.seqLength());
-      int hidden = o.hidden > 0 ? o.hidden : config.hiddenSize();
-      config = config.withSizes(
-          o.layers > 0 ? o.layers : config.numLayers(), hidden,
-          o.heads > 0 ? o.heads : (o.hidden > 0 ? Math.max(1, hidden / 64) : config.numHeads()),
-          o.intermediate > 0 ? o.intermediate : 4 * hidden)
+      return config.withDropout(o.dropout, o.attentionDropout);
+    }
+    return requested(o, vocab.size(), o.maxPositions > 0 ? o.maxPositions : train.seqLength());
+  }
+
+  /** The sizes the options ask for: the preset (tiny by default) with explicit overrides. */
+  private static BertConfig requested(TrainOptions o, int vocabSize, int maxPositions) {
+    try {
+      BertConfig preset =
+          BertConfig.preset(o.model == null ? "tiny" : o.model, vocabSize, maxPositions);
+      int hidden = o.hidden > 0 ? o.hidden : preset.hiddenSize();
+      int heads = o.heads > 0 ? o.heads : o.hidden > 0 ? Math.max(1, hidden / 64) : preset.numHeads();
+      return preset.withSizes(o.layers > 0 ? o.layers : preset.numLayers(), hidden, heads,
+              o.intermediate > 0 ? o.intermediate : 4 * hidden)
           .withDropout(o.dropout, o.attentionDropout);
+    } catch (IllegalArgumentException e) {
+      throw new OptionException(e.getMessage(), e);
     }
-    return config;
   }
 
-  /** Explicit size options must agree with sizes that come from elsewhere. */
+  /**
+   * Size options given explicitly must agree with sizes that come from a checkpoint: the sizes
+   * they ask for (a preset and its overrides together) are compared, field by field.
+   */
   private static void requireAgreement(TrainOptions o, BertConfig c, String source) {
-    StringBuilder problems = new StringBuilder();
-    if (o.model != null) {
-      BertConfig preset = BertConfig.preset(o.model, c.vocabSize(), c.maxPositions());
-      if (preset.numLayers() != c.numLayers() || preset.hiddenSize() != c.hiddenSize()
-          || preset.numHeads() != c.numHeads()) {
-        problems.append(", --model=").append(o.model).append(" is L").append(preset.numLayers())
-            .append(" H").append(preset.hiddenSize()).append(" A").append(preset.numHeads());
-      }
+    boolean explicit = o.model != null || o.layers > 0 || o.hidden > 0 || o.heads > 0
+        || o.intermediate > 0;
+    List<String> problems = new ArrayList<>();
+    if (explicit) {
+      BertConfig asked = requested(o, c.vocabSize(), c.maxPositions());
+      mismatch(problems, "layers", asked.numLayers(), c.numLayers());
+      mismatch(problems, "hidden size", asked.hiddenSize(), c.hiddenSize());
+      mismatch(problems, "attention heads", asked.numHeads(), c.numHeads());
+      mismatch(problems, "intermediate size", asked.intermediateSize(), c.intermediateSize());
     }
-    mismatch(problems, "--layers", o.layers, c.numLayers());
-    mismatch(problems, "--hidden", o.hidden, c.hiddenSize());
-    mismatch(problems, "--heads", o.heads, c.numHeads());
-    mismatch(problems, "--intermediate", o.intermediate, c.intermediateSize());
-    mismatch(problems, "--maxPositions", o.maxPositions, c.maxPositions());
-    if (problems.length() > 0) {
-      throw new IllegalArgumentException(source + " has L" + c.numLayers() + " H" + c.hiddenSize()
-          + " A" + c.numHeads() + " I" + c.intermediateSize() + " and " + c.maxPositions()
-          + " positions, but" + problems.substring(1));
+    if (o.maxPositions > 0) {
+      mismatch(problems, "positions", o.maxPositions, c.maxPositions());
+    }
+    if (!problems.isEmpty()) {
+      throw new OptionException(source + " has L" + c.numLayers() + " H" + c.hiddenSize() + " A"
+          + c.numHeads() + " I" + c.intermediateSize() + " and " + c.maxPositions()
+          + " positions, but the options ask for " + String.join(", ", problems));
     }
   }
 
-  private static void mismatch(StringBuilder problems, String option, int value, int actual) {
-    if (value > 0 && value != actual) {
-      problems.append(", ").append(option).append('=').append(value);
+  private static void mismatch(List<String> problems, String what, int asked, int actual) {
+    if (asked != actual) {
+      problems.add(asked + " " + what);
     }
   }
 
@@ -258,6 +277,7 @@ public final class TrainJob {
    * @throws TrainerException when a GPU is required and DJL sees none
    */
   static Device device(String option) {
+    TrainOptions.checkDevice(option);
     Engine engine = Engine.getInstance();
     boolean cudaBuild = engine.hasCapability(StandardCapabilities.CUDA);
     int gpus = engine.getGpuCount();
@@ -286,16 +306,5 @@ public final class TrainJob {
         Engine.getInstance().getVersion(), o.threads > 0 ? Integer.toString(o.threads) : "default",
         o.steps, perStep, instances > 0 ? String.format(Locale.ROOT, " (%.2f epochs)",
             (double) o.steps * perStep / instances) : "");
-  }
-
-  /** Writes a folder under a temporary name and renames it into place, replacing an older one. */
-  private static void writeAtomically(Path parent, Path target, Checkpoints.Writer writer)
-      throws IOException {
-    Path partial = parent.resolve("." + target.getFileName() + ".partial");
-    Checkpoints.deleteTree(partial);
-    Files.createDirectories(partial);
-    writer.writeInto(partial);
-    Checkpoints.deleteTree(target);
-    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -2,9 +2,12 @@ package io.beambert.trainer.train;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beambert.trainer.OptionException;
+import io.beambert.trainer.model.BertConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import picocli.CommandLine;
@@ -24,6 +27,8 @@ import picocli.CommandLine.Option;
     getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class TrainOptions {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> SCHEDULES = List.of("linear", "constant", "cosine");
+  static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
 
   @Option(names = "--input", required = true, paramLabel = "GLOB",
       description = "Training shards: a folder (its part-*.avro), a file, or a glob. Required.")
@@ -186,6 +191,17 @@ public final class TrainOptions {
    * @throws IllegalArgumentException naming the first option out of range
    */
   public TrainOptions validate() {
+    schedule = schedule.toLowerCase(Locale.ROOT);
+    device = device.toLowerCase(Locale.ROOT);
+    if (model != null) {
+      model = model.toLowerCase(Locale.ROOT);
+      if (!BertConfig.PRESETS.containsKey(model)) {
+        throw new OptionException("--model must be one of " + BertConfig.PRESET_NAMES + ", got " + model);
+      }
+    }
+    if (!SCHEDULES.contains(schedule)) {
+      throw new OptionException("--schedule must be linear, constant or cosine, got " + schedule);
+    }
     atLeast("--steps", steps, 1);
     atLeast("--batchSize", batchSize, 1);
     atLeast("--accumulate", accumulate, 1);
@@ -202,30 +218,39 @@ public final class TrainOptions {
     }
     atLeast("--warmupSteps", warmupSteps, -1);
     if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("--learningRate must be above 0, got " + learningRate);
+      throw new OptionException("--learningRate must be above 0, got " + learningRate);
     }
     if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
-      throw new IllegalArgumentException("--weightDecay must be at least 0, got " + weightDecay);
+      throw new OptionException("--weightDecay must be at least 0, got " + weightDecay);
     }
     if (!(maxGradNorm >= 0) || Float.isInfinite(maxGradNorm)) {
-      throw new IllegalArgumentException("--maxGradNorm must be at least 0, got " + maxGradNorm);
+      throw new OptionException("--maxGradNorm must be at least 0, got " + maxGradNorm);
     }
-    if (!List.of("auto", "cpu", "gpu").contains(device)) {
-      throw new IllegalArgumentException("--device must be auto, cpu or gpu, got " + device);
+    if (!(dropout >= 0 && dropout < 1) || !(attentionDropout >= 0 && attentionDropout < 1)) {
+      throw new OptionException("--dropout and --attentionDropout must be in [0, 1), got "
+          + dropout + " and " + attentionDropout);
     }
+    checkDevice(device);
     if (resume && initFrom != null) {
-      throw new IllegalArgumentException("--resume and --initFrom exclude each other: a resumed run"
+      throw new OptionException("--resume and --initFrom exclude each other: a resumed run"
           + " continues from its own checkpoint");
     }
     if (resume && overwrite) {
-      throw new IllegalArgumentException("--resume and --overwrite exclude each other");
+      throw new OptionException("--resume and --overwrite exclude each other");
     }
     return this;
   }
 
-  private static void atLeast(String name, long value, long min) {
+  /** Checks a --device value. */
+  static void checkDevice(String device) {
+    if (!DEVICES.contains(device)) {
+      throw new OptionException("--device must be auto, cpu or gpu, got " + device);
+    }
+  }
+
+  static void atLeast(String name, long value, long min) {
     if (value < min) {
-      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+      throw new OptionException(name + " must be at least " + min + ", got " + value);
     }
   }
 

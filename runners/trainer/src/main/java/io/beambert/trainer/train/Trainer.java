@@ -84,8 +84,8 @@ public final class Trainer {
       float norm = update(lr, done);
       double seconds = (System.nanoTime() - begin) / 1e9;
       double waited = (loader.waitNanos() - waitBefore) / 1e9;
-      StepReport report = new StepReport(done, 1, lr, norm, stats, seconds, waited,
-          1.0 - (double) realTokens / slots);
+      StepReport report =
+          new StepReport(done, 1, lr, norm, stats, seconds, waited, realTokens, slots);
       for (TrainingListener l : listeners) {
         l.onStep(report);
       }

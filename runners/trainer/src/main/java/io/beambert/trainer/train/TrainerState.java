@@ -11,13 +11,11 @@ import java.util.Map;
  *
  * @param step optimizer steps completed (also AdamW's update count)
  * @param loader the training stream's position after the last batch of {@code step}
- * @param warmupSteps the warmup actually used (the default depends on --steps)
  */
 public record TrainerState(
     @JsonProperty("format") String format,
     @JsonProperty("step") int step,
     @JsonProperty("loader") LoaderPosition loader,
-    @JsonProperty("warmup_steps") int warmupSteps,
     @JsonProperty("config") BertConfig config,
     @JsonProperty("vocab_sha256") String vocabSha256,
     @JsonProperty("options") Map<String, Object> options) {

@@ -16,6 +16,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,7 +142,6 @@ class BatchLoaderTest {
         assertEquals(Math.min(128, Math.max(8, (longest + 7) / 8 * 8)), b.length());
         assertEquals(new LoaderPosition(0, 16L * (i + 1)), b.end());
       }
-      assertTrue(loader.waitNanos() > 0);
     }
     // batch size 1 works, and an evaluation pass ends with a short batch
     try (BatchLoader loader = BatchLoader.evaluation(set, 1, 3, VOCAB)) {
@@ -193,10 +197,55 @@ class BatchLoaderTest {
   @Test
   void aFileThatIsNotAShardIsNamed(@TempDir Path tmp) throws Exception {
     Path copy = TestData.copy(shards, tmp.resolve("foreign"));
-    Files.writeString(copy.resolve("part-00002-of-00002.avro"), "not avro at all\n");
+    Files.writeString(copy.resolve("part-00001-of-00002.avro"), "not avro at all\n");
     ShardException e = assertThrows(ShardException.class,
         () -> ShardSet.resolve(copy.toString()).check(VOCAB, false));
-    assertTrue(e.getMessage().contains("part-00002-of-00002.avro"), e.getMessage());
+    assertTrue(e.getMessage().contains("part-00001-of-00002.avro"), e.getMessage());
+  }
+
+  @Test
+  void aFolderMustHoldExactlyTheShardsItsMetadataLists(@TempDir Path tmp) throws Exception {
+    Path missing = TestData.copy(shards, tmp.resolve("missing"));
+    Files.delete(missing.resolve("part-00001-of-00002.avro"));
+    IOException lacks = assertThrows(IOException.class, () -> ShardSet.resolve(missing.toString()));
+    assertTrue(lacks.getMessage().contains("lists the shard part-00001-of-00002.avro"), lacks.getMessage());
+    Path extra = TestData.copy(shards, tmp.resolve("extra"));
+    Files.copy(extra.resolve("part-00000-of-00002.avro"), extra.resolve("part-00000-of-00003.avro"));
+    IOException unlisted = assertThrows(IOException.class, () -> ShardSet.resolve(extra.toString()));
+    assertTrue(unlisted.getMessage().contains("part-00000-of-00003.avro, which"), unlisted.getMessage());
+    // a glob may pick a subset on purpose
+    assertEquals(1, ShardSet.resolve(missing + "/part-*.avro").shards().size());
+  }
+
+  @Test
+  void valuesOutOfRangeAreNamed(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("bad"));
+    Path source = set.shards().get(0).path();
+    Path target = dir.resolve("part-00000-of-00001.avro");
+    try (DataFileReader<GenericRecord> in =
+            new DataFileReader<>(source.toFile(), new GenericDatumReader<>());
+        DataFileWriter<GenericRecord> out = new DataFileWriter<>(new GenericDatumWriter<>())) {
+      out.create(in.getSchema(), target.toFile());
+      for (int i = 0; i < 5; i++) {
+        GenericRecord r = in.next();
+        if (i == 3) {
+          @SuppressWarnings("unchecked")
+          List<Integer> segments = (List<Integer>) r.get("segment_ids");
+          segments.set(0, 2);
+        }
+        out.append(r);
+      }
+    }
+    ShardSet bad = ShardSet.resolve(target.toString());
+    IOException e = assertThrows(IOException.class, () -> {
+      try (InstanceStream s = new InstanceStream(bad, 0, false, 1, VOCAB)) {
+        while (s.next() != null) {
+          // read to the bad record
+        }
+      }
+    });
+    assertTrue(e.getMessage().contains("part-00000-of-00001.avro: record 4 has a segment id or mask"
+        + " value 2"), e.getMessage());
   }
 
   @Test

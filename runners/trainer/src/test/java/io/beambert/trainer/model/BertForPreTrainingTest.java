@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import io.beambert.trainer.optim.AdamW;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +204,60 @@ class BertForPreTrainingTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> PretrainingLoss.compute(out.get(0), out.get(1), f.labels(m), f.weights(m), twoD));
       assertTrue(e.getMessage().contains("1-D"), e.getMessage());
+    }
+  }
+
+  /** Gradients of every parameter, by name. */
+  private Map<String, float[]> gradients() {
+    Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    model.namedParameters().forEach((name, p) -> {
+      try (NDArray g = p.getArray().getGradient()) {
+        out.put(name, g.toFloatArray());
+      }
+    });
+    return out;
+  }
+
+  private void backward(NDManager m, ModelFixture f, float scale) {
+    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+      NDList out = model.forward(store, f.inputs(m), true);
+      c.backward(PretrainingLoss.compute(out.get(0), out.get(1), f.labels(m), f.weights(m), f.nsp(m))
+          .total().mul(scale));
+    }
+  }
+
+  @Test
+  void gradientsOfMicroBatchesAccumulate() {
+    // The trainer's accumulation: each micro-batch's loss divided by their number, gradients summed
+    // by successive backward passes (DJL's collector does not zero them). Dropout off, so that each
+    // pass computes the same function.
+    BertForPreTraining noDropout = BertForPreTraining.create(
+        model.config().withDropout(0f, 0f), manager, 7);
+    model = noDropout;
+    store = new ParameterStore(manager, false);
+    AdamW zeroer = new AdamW(model.namedParameters(), 0f);
+    ModelFixture a = new ModelFixture(VOCAB, 16, 4, 11, 16, 12);
+    ModelFixture b = new ModelFixture(VOCAB, 16, 4, 12, 9, 16);
+    try (NDManager m = manager.newSubManager()) {
+      backward(m, a, 1f);
+      Map<String, float[]> ga = gradients();
+      zeroer.zeroGradients();
+      backward(m, b, 1f);
+      Map<String, float[]> gb = gradients();
+      zeroer.zeroGradients();
+      backward(m, a, 0.5f);
+      backward(m, b, 0.5f);
+      Map<String, float[]> accumulated = gradients();
+      zeroer.zeroGradients();
+      for (String name : ga.keySet()) {
+        float[] expected = new float[ga.get(name).length];
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] = (ga.get(name)[i] + gb.get(name)[i]) / 2;
+        }
+        assertArrayEquals(expected, accumulated.get(name), 1e-6f, name);
+      }
+      float[] bias = ga.get("cls.seq_relationship.bias");
+      assertTrue(bias[0] != 0 || bias[1] != 0, "the gradients compared are not all zero");
     }
   }
 

@@ -290,7 +290,7 @@ class TrainJobTest {
     assertOneLineError(cli("train", "--vocab=" + small, "--input=" + shards,
         "--output=" + tmp.resolve("b")), 1, "outside the vocabulary of 1000 entries");
     assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--maxPositions=64",
-        "--output=" + tmp.resolve("c")})), 2, "max_seq_length (128) exceeds the model's 64 positions");
+        "--output=" + tmp.resolve("c")})), 2, "have max_seq_length 128, more than the model's 64 positions");
     Path cut = TestData.copy(shards, tmp.resolve("cut"));
     Path shard = cut.resolve("part-00000-of-00002.avro");
     Files.write(shard, java.util.Arrays.copyOf(Files.readAllBytes(shard), (int) Files.size(shard) / 2));
@@ -306,7 +306,7 @@ class TrainJobTest {
     TrainJob.run(TrainOptions.parse(args(tiny, "--steps=1")), QUIET);
     assertOneLineError(cli(with.apply(new String[] {"--input=" + shards,
         "--initFrom=" + tiny.resolve("model"), "--layers=4", "--output=" + tmp.resolve("g")})), 2,
-        "but --layers=4");
+        "but the options ask for 4 layers");
     assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--output=" + tiny})), 1,
         "is not empty");
     assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--bogus=1",
@@ -317,6 +317,16 @@ class TrainJobTest {
       assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--device=gpu",
           "--output=" + tmp.resolve("j")})), 1, "--device=gpu");
     }
+    // --overwrite replaces a run only once every check has passed: a typo keeps the old run.
+    byte[] model = Files.readAllBytes(tiny.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--output=" + tiny,
+        "--overwrite=true", "--maxPositions=64"})), 2, "more than the model's 64 positions");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + cut, "--output=" + tiny,
+        "--overwrite=true"})), 1, "part-00000-of-00002.avro");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--output=" + tiny,
+        "--overwrite=true", "--schedule=linaer"})), 2, "--schedule must be linear, constant or cosine");
+    assertArrayEquals(model, Files.readAllBytes(tiny.resolve("model").resolve(HuggingFaceFolder.WEIGHTS)));
+    assertTrue(Files.isDirectory(tiny.resolve("checkpoints")));
     Cli help = cli("train", "--help");
     assertEquals(0, help.status());
     assertTrue(help.out().contains("--checkpointEvery") && help.out().contains("Default: 500"), help.out());
