@@ -136,7 +136,7 @@ public final class TrainJob {
       }
       Path finalModel = out.resolve(FINAL_MODEL);
       AtomicFolder.replace(finalModel, dir -> HuggingFaceFolder.write(dir, model, vocab, lowerCase));
-      err.printf(Locale.ROOT, "train: %d steps in %.1f s; model written to %s, metrics to %s, curve to %s%n",
+      err.printf(Locale.ROOT, "train: %d step(s) in %.1f s; model written to %s, metrics to %s, curve to %s%n",
           o.steps - startStep, (System.nanoTime() - began) / 1e9, finalModel,
           out.resolve(MetricsLog.FILE), out.resolve(LearningCurve.FILE));
       return finalModel;
@@ -301,7 +301,7 @@ public final class TrainJob {
     err.printf(Locale.ROOT, "train: model L%d H%d A%d I%d, %d positions, vocabulary %,d: %,d"
             + " parameters%n", c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize(),
         c.maxPositions(), c.vocabSize(), c.parameterCount());
-    err.printf(Locale.ROOT, "train: device %s (PyTorch %s, %s threads); %,d steps of %,d instances"
+    err.printf(Locale.ROOT, "train: device %s (PyTorch %s, %s threads); %,d step(s) of %,d instances"
             + "%s%n", device.isGpu() ? "GPU " + device.getDeviceId() : "CPU",
         Engine.getInstance().getVersion(), o.threads > 0 ? Integer.toString(o.threads) : "default",
         o.steps, perStep, instances > 0 ? String.format(Locale.ROOT, " (%.2f epochs)",
