@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,12 +39,12 @@ public final class MakeCorpus {
 
   /** Entry point; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
-    Map<String, List<String>> opts = parse(args);
-    Path out = Path.of(single(opts, "out", null));
-    double megabytes = Double.parseDouble(single(opts, "megabytes", "50"));
-    long seed = Long.parseLong(single(opts, "seed", "1"));
-    int docBytes = Integer.parseInt(single(opts, "docBytes", "12000"));
-    List<String> sources = opts.getOrDefault("source", List.of());
+    ToolArgs opts = ToolArgs.parse(args);
+    Path out = Path.of(opts.single("out", null));
+    double megabytes = Double.parseDouble(opts.single("megabytes", "50"));
+    long seed = Long.parseLong(opts.single("seed", "1"));
+    int docBytes = Integer.parseInt(opts.single("docBytes", "12000"));
+    List<String> sources = opts.all("source");
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("give at least one --source=TEXT_FILE");
     }
@@ -127,28 +126,5 @@ public final class MakeCorpus {
       word = following;
     }
     return sb.toString();
-  }
-
-  private static Map<String, List<String>> parse(String[] args) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (String a : args) {
-      if (!a.startsWith("--") || a.indexOf('=') < 0) {
-        throw new IllegalArgumentException("arguments are --name=value, got " + a);
-      }
-      int eq = a.indexOf('=');
-      out.computeIfAbsent(a.substring(2, eq), k -> new ArrayList<>()).add(a.substring(eq + 1));
-    }
-    return out;
-  }
-
-  private static String single(Map<String, List<String>> opts, String name, String dflt) {
-    List<String> v = opts.get(name);
-    if (v == null || v.isEmpty()) {
-      if (dflt == null) {
-        throw new IllegalArgumentException("--" + name + " is required");
-      }
-      return dflt;
-    }
-    return v.get(v.size() - 1);
   }
 }

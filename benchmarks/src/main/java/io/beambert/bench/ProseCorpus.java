@@ -12,10 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -83,13 +81,13 @@ public final class ProseCorpus {
 
   /** Entry point; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
-    Map<String, List<String>> opts = parse(args);
-    Path input = Path.of(single(opts, "input", null));
-    Path train = Path.of(single(opts, "train", null));
-    Path heldout = Path.of(single(opts, "heldout", null));
-    List<String> excludes = opts.getOrDefault("exclude", List.of());
-    int heldoutPercent = Integer.parseInt(single(opts, "heldoutPercent", "8"));
-    int minSentences = Integer.parseInt(single(opts, "minSentences", "8"));
+    ToolArgs opts = ToolArgs.parse(args);
+    Path input = Path.of(opts.single("input", null));
+    Path train = Path.of(opts.single("train", null));
+    Path heldout = Path.of(opts.single("heldout", null));
+    List<String> excludes = opts.all("exclude");
+    int heldoutPercent = Integer.parseInt(opts.single("heldoutPercent", "8"));
+    int minSentences = Integer.parseInt(opts.single("minSentences", "8"));
     if (!Files.isDirectory(input)) {
       throw new IllegalArgumentException("--input is not a directory: " + input);
     }
@@ -304,28 +302,5 @@ public final class ProseCorpus {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-  }
-
-  private static Map<String, List<String>> parse(String[] args) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (String a : args) {
-      int eq = a.indexOf('=');
-      if (!a.startsWith("--") || eq < 0) {
-        throw new IllegalArgumentException("arguments are --name=value, got " + a);
-      }
-      out.computeIfAbsent(a.substring(2, eq), k -> new ArrayList<>()).add(a.substring(eq + 1));
-    }
-    return out;
-  }
-
-  private static String single(Map<String, List<String>> opts, String name, String dflt) {
-    List<String> v = opts.get(name);
-    if (v == null || v.isEmpty()) {
-      if (dflt == null) {
-        throw new IllegalArgumentException("--" + name + " is required");
-      }
-      return dflt;
-    }
-    return v.get(v.size() - 1);
   }
 }
