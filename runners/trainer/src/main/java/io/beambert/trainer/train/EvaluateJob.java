@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * {@code beambert evaluate}: the held-out metrics of a model folder (a checkpoint, the final model,
  * or any Hugging Face BERT for pretraining) on shards, printed as one JSON object.
  */
-@Command(name = "evaluate", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "beambert evaluate", sortOptions = false, mixinStandardHelpOptions = true,
+    abbreviateSynopsis = true, usageHelpWidth = 100,
     description = "Print the masked-LM and next-sentence metrics of a model on shards, as JSON.")
 public final class EvaluateJob {
   private static final ObjectMapper JSON = new ObjectMapper();

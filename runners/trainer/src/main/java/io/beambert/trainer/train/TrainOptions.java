@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * <p>Each option's description states its default; {@link #validate()} checks ranges and
  * combinations with messages that name the option.
  */
-@Command(name = "train", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "beambert train", sortOptions = false, mixinStandardHelpOptions = true,
+    abbreviateSynopsis = true, usageHelpWidth = 100,
     description = "Pretrain a standard BERT (masked LM + next sentence) on beambert shards and write"
         + " Hugging Face checkpoints.")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
@@ -89,7 +90,7 @@ public final class TrainOptions {
   float learningRate;
 
   @Option(names = "--warmupSteps", defaultValue = "-1",
-      description = "Steps of linear warmup from 0 (-1: 10% of --steps).")
+      description = "Steps of linear warmup from 0 (-1: 10%% of --steps).")
   int warmupSteps;
 
   @Option(names = "--schedule", defaultValue = "linear",

@@ -78,7 +78,8 @@ class TrainJobTest {
 
   @Test
   void aResumedRunRepeatsTheUninterruptedLosses(@TempDir Path tmp) throws Exception {
-    String[] common = {"--steps=30", "--checkpointEvery=10", "--schedule=linear"};
+    // A small shuffle buffer, so that the resumed stream replays the buffer's replacement phase.
+    String[] common = {"--steps=30", "--checkpointEvery=10", "--schedule=linear", "--shuffleBuffer=50"};
     Path whole = tmp.resolve("whole");
     TrainJob.run(TrainOptions.parse(args(whole, common)), QUIET);
     Path broken = tmp.resolve("broken");
