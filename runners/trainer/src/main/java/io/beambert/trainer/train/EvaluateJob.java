@@ -37,17 +37,17 @@ public final class EvaluateJob {
       description = "Shards: a folder, a file, or a glob. Required.")
   String input;
 
-  @Option(names = "--batchSize", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(paramLabel = "N", names = "--batchSize", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--evalInstances", defaultValue = "9223372036854775807",
+  @Option(paramLabel = "N", names = "--evalInstances", defaultValue = "9223372036854775807",
       description = "Evaluate at most this many instances, in path order (default: all).")
   long limit;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
+  @Option(paramLabel = "auto|cpu|gpu", names = "--device", defaultValue = "auto", description = "auto, cpu or gpu. Default: ${DEFAULT-VALUE}.")
   String device;
 
-  @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0: one per core).")
+  @Option(paramLabel = "N", names = "--threads", defaultValue = "0", description = "CPU threads (0: one per core).")
   int threads;
 
   public static EvaluateJob parse(String... args) {

@@ -48,73 +48,73 @@ public final class TrainOptions {
           + " base (L12 H768), large (L24 H1024). Default: tiny, or the sizes of --initFrom.")
   String model;
 
-  @Option(names = "--layers", defaultValue = "0", description = "Encoder layers (0: the preset's).")
+  @Option(paramLabel = "N", names = "--layers", defaultValue = "0", description = "Encoder layers (0: the preset's).")
   int layers;
 
-  @Option(names = "--hidden", defaultValue = "0", description = "Hidden size (0: the preset's).")
+  @Option(paramLabel = "N", names = "--hidden", defaultValue = "0", description = "Hidden size (0: the preset's).")
   int hidden;
 
-  @Option(names = "--heads", defaultValue = "0", description = "Attention heads (0: the preset's).")
+  @Option(paramLabel = "N", names = "--heads", defaultValue = "0", description = "Attention heads (0: the preset's).")
   int heads;
 
-  @Option(names = "--intermediate", defaultValue = "0",
+  @Option(paramLabel = "N", names = "--intermediate", defaultValue = "0",
       description = "Feed-forward size (0: 4 x hidden).")
   int intermediate;
 
-  @Option(names = "--maxPositions", defaultValue = "0",
+  @Option(paramLabel = "N", names = "--maxPositions", defaultValue = "0",
       description = "Position embeddings (0: the shards' max_seq_length).")
   int maxPositions;
 
-  @Option(names = "--dropout", defaultValue = "0.1",
+  @Option(paramLabel = "X", names = "--dropout", defaultValue = "0.1",
       description = "Dropout after embeddings and sublayers. Default: ${DEFAULT-VALUE}.")
   float dropout;
 
-  @Option(names = "--attentionDropout", defaultValue = "0.1",
+  @Option(paramLabel = "X", names = "--attentionDropout", defaultValue = "0.1",
       description = "Dropout on attention probabilities. Default: ${DEFAULT-VALUE}.")
   float attentionDropout;
 
-  @Option(names = "--steps", defaultValue = "1000",
+  @Option(paramLabel = "N", names = "--steps", defaultValue = "1000",
       description = "Optimizer steps to train for. Default: ${DEFAULT-VALUE}.")
   int steps;
 
-  @Option(names = "--batchSize", defaultValue = "32",
+  @Option(paramLabel = "N", names = "--batchSize", defaultValue = "32",
       description = "Instances per micro-batch. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
-  @Option(names = "--accumulate", defaultValue = "1",
+  @Option(paramLabel = "N", names = "--accumulate", defaultValue = "1",
       description = "Micro-batches per optimizer step (gradient accumulation). Default: ${DEFAULT-VALUE}.")
   int accumulate;
 
-  @Option(names = "--learningRate", defaultValue = "1e-4",
+  @Option(paramLabel = "X", names = "--learningRate", defaultValue = "1e-4",
       description = "Peak learning rate of AdamW. Default: ${DEFAULT-VALUE}.")
   float learningRate;
 
-  @Option(names = "--warmupSteps", defaultValue = "-1",
+  @Option(paramLabel = "N", names = "--warmupSteps", defaultValue = "-1",
       description = "Steps of linear warmup from 0 (-1: 10%% of --steps).")
   int warmupSteps;
 
-  @Option(names = "--schedule", defaultValue = "linear",
+  @Option(paramLabel = "linear|constant|cosine", names = "--schedule", defaultValue = "linear",
       description = "After warmup: linear (decay to 0 at --steps, BERT's), constant or cosine."
           + " Default: ${DEFAULT-VALUE}.")
   String schedule;
 
-  @Option(names = "--weightDecay", defaultValue = "0.01",
+  @Option(paramLabel = "X", names = "--weightDecay", defaultValue = "0.01",
       description = "AdamW weight decay (none on LayerNorm weights and biases). Default: ${DEFAULT-VALUE}.")
   float weightDecay;
 
-  @Option(names = "--maxGradNorm", defaultValue = "1.0",
+  @Option(paramLabel = "X", names = "--maxGradNorm", defaultValue = "1.0",
       description = "Clip gradients to this global norm (0: no clipping). Default: ${DEFAULT-VALUE}.")
   float maxGradNorm;
 
-  @Option(names = "--seed", defaultValue = "42",
+  @Option(paramLabel = "N", names = "--seed", defaultValue = "42",
       description = "Seed of initialisation, data order and dropout. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--device", defaultValue = "auto",
+  @Option(paramLabel = "auto|cpu|gpu", names = "--device", defaultValue = "auto",
       description = "auto (a CUDA GPU when one is visible, else the CPU), cpu or gpu. Default: ${DEFAULT-VALUE}.")
   String device;
 
-  @Option(names = "--threads", defaultValue = "0",
+  @Option(paramLabel = "N", names = "--threads", defaultValue = "0",
       description = "CPU threads for the model's arithmetic (0: one per core).")
   int threads;
 
@@ -122,19 +122,19 @@ public final class TrainOptions {
       description = "Held-out shards, evaluated every --evalEvery steps and at the end.")
   String evalInput;
 
-  @Option(names = "--evalEvery", defaultValue = "100",
+  @Option(paramLabel = "N", names = "--evalEvery", defaultValue = "100",
       description = "Steps between evaluations. Default: ${DEFAULT-VALUE}.")
   int evalEvery;
 
-  @Option(names = "--evalInstances", defaultValue = "10000",
+  @Option(paramLabel = "N", names = "--evalInstances", defaultValue = "10000",
       description = "Held-out instances per evaluation, read in order. Default: ${DEFAULT-VALUE}.")
   long evalInstances;
 
-  @Option(names = "--checkpointEvery", defaultValue = "500",
+  @Option(paramLabel = "N", names = "--checkpointEvery", defaultValue = "500",
       description = "Steps between checkpoints (one is also written at the end). Default: ${DEFAULT-VALUE}.")
   int checkpointEvery;
 
-  @Option(names = "--keepCheckpoints", defaultValue = "3",
+  @Option(paramLabel = "N", names = "--keepCheckpoints", defaultValue = "3",
       description = "Newest checkpoints kept. Default: ${DEFAULT-VALUE}.")
   int keepCheckpoints;
 
@@ -150,15 +150,15 @@ public final class TrainOptions {
       description = "Casing of the exported tokenizer (default: the shards' own, else true).")
   Boolean doLowerCase;
 
-  @Option(names = "--shuffleBuffer", defaultValue = "10000",
+  @Option(paramLabel = "N", names = "--shuffleBuffer", defaultValue = "10000",
       description = "Instances in the loader's shuffle buffer. Default: ${DEFAULT-VALUE}.")
   int shuffleBuffer;
 
-  @Option(names = "--prefetch", defaultValue = "4",
+  @Option(paramLabel = "N", names = "--prefetch", defaultValue = "4",
       description = "Batches the loader prepares ahead. Default: ${DEFAULT-VALUE}.")
   int prefetch;
 
-  @Option(names = "--logEvery", defaultValue = "1",
+  @Option(paramLabel = "N", names = "--logEvery", defaultValue = "1",
       description = "Steps per line of metrics.jsonl. Default: ${DEFAULT-VALUE}.")
   int logEvery;
 

@@ -330,7 +330,8 @@ class TrainJobTest {
     assertTrue(Files.isDirectory(tiny.resolve("checkpoints")));
     Cli help = cli("train", "--help");
     assertEquals(0, help.status());
-    assertTrue(help.out().contains("--checkpointEvery") && help.out().contains("Default: 500"), help.out());
+    assertTrue(help.out().contains("--checkpointEvery=N")
+        && help.out().replaceAll("\\s+", " ").contains("Default: 500."), help.out());
   }
 
   @Test
