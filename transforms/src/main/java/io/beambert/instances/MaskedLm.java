@@ -84,8 +84,12 @@ public final class MaskedLm {
     return maskSequence(tokens, pair.lengthA(), pair.isRandomNext(), rng);
   }
 
-  /** Masks a full sequence it takes ownership of. */
-  TrainingInstance maskSequence(int[] tokens, int lengthA, boolean randomNext, RandomSource rng) {
+  /**
+   * Masks a full sequence {@code [CLS] A [SEP] B [SEP]} of ids, which it takes ownership of (the
+   * array is changed in place and becomes the instance's): what the trainer's loader calls to mask
+   * an instance again each time it is fed.
+   */
+  public TrainingInstance maskSequence(int[] tokens, int lengthA, boolean randomNext, RandomSource rng) {
     if (lazyShuffle && !wholeWord) {
       return maskSingles(tokens, lengthA, randomNext, rng);
     }
@@ -154,8 +158,11 @@ public final class MaskedLm {
     return instance(tokens, lengthA, picked, count, randomNext);
   }
 
-  /** The instance, its masked positions and labels sorted by position from {@code picked}. */
-  private static TrainingInstance instance(
+  /**
+   * The instance, its masked positions and labels sorted by position from {@code picked} (position
+   * in the high 32 bits, original id in the low).
+   */
+  static TrainingInstance instance(
       int[] tokens, int lengthA, long[] picked, int count, boolean randomNext) {
     Arrays.sort(picked, 0, count);
     int[] positions = new int[count];
@@ -202,8 +209,8 @@ public final class MaskedLm {
   private static final int KEEP = 1;
   private static final int RANDOM = 2;
 
-  /** M2 and, when it misses, M3. */
-  private static int drawDecision(RandomSource rng) {
+  /** M2 and, when it misses, M3: [MASK] 80%, keep 10%, a random word 10%. */
+  static int drawDecision(RandomSource rng) {
     if (rng.random() < 0.8) {
       return MASK;
     }
@@ -211,7 +218,7 @@ public final class MaskedLm {
   }
 
   /** The output id for a decision; M4 for a random word. */
-  private int apply(int decision, int originalId, RandomSource rng) {
+  int apply(int decision, int originalId, RandomSource rng) {
     switch (decision) {
       case MASK:
         return vocab.maskId();

@@ -12,6 +12,12 @@ public final class Instance {
   final int[] maskedIds;
   final float[] maskedWeights;
   int nextSentenceLabel;
+  /** Where the instance was read: its shard, the shard's file name, its 1-based record number. */
+  java.nio.file.Path source;
+  String shard;
+  long record;
+  /** The epoch that fed it. */
+  int epoch;
 
   Instance(int seqLength, int predictions) {
     inputIds = new int[seqLength];
@@ -30,6 +36,11 @@ public final class Instance {
       }
     }
     return 0;
+  }
+
+  /** A name stable across runs and epochs: the shard's file name and the record number. */
+  String stableId() {
+    return shard + "#" + record;
   }
 
   public int seqLength() {

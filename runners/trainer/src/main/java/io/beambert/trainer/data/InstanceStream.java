@@ -18,8 +18,10 @@ import java.util.List;
  * depends only on the seed, the epoch and the shards' contents. Without shuffling the stream reads
  * the shards in path order, once.
  *
- * <p>Every instance's ids are checked against the vocabulary as it is read. Not thread-safe: one
- * loader thread owns a stream.
+ * <p>With {@code worldSize} ranks, rank {@code r} is fed the instances at positions {@code r, r + N,
+ * r + 2N, ...} of each epoch's order: the ranks see disjoint parts of every epoch and together all
+ * of it. Every instance's ids are checked against the vocabulary as it is read, and it is stamped
+ * with the epoch that feeds it. Not thread-safe: one loader thread owns a stream.
  */
 final class InstanceStream implements AutoCloseable {
   private final ShardSet shards;
@@ -27,6 +29,8 @@ final class InstanceStream implements AutoCloseable {
   private final boolean shuffle;
   private final int bufferSize;
   private final int vocabSize;
+  private final int worldSize;
+  private final int rank;
 
   private int epoch;
   private long fedInEpoch;
@@ -38,6 +42,16 @@ final class InstanceStream implements AutoCloseable {
   private int drained = -1;
 
   InstanceStream(ShardSet shards, long seed, boolean shuffle, int bufferSize, int vocabSize) {
+    this(shards, seed, shuffle, bufferSize, vocabSize, 1, 0);
+  }
+
+  InstanceStream(ShardSet shards, long seed, boolean shuffle, int bufferSize, int vocabSize,
+      int worldSize, int rank) {
+    if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+      throw new IllegalArgumentException("rank " + rank + " of a world of " + worldSize);
+    }
+    this.worldSize = worldSize;
+    this.rank = rank;
     if (bufferSize < 1) {
       throw new IllegalArgumentException("the shuffle buffer must hold at least 1 instance, got " + bufferSize);
     }
@@ -49,28 +63,42 @@ final class InstanceStream implements AutoCloseable {
     startEpoch(0);
   }
 
-  /** Moves to {@code position} by replaying the stream from the start of its epoch. */
+  /**
+   * Moves to the start of the window at {@code position} by replaying the stream from the start of
+   * its epoch.
+   */
   void seek(LoaderPosition position) throws IOException {
     startEpoch(position.epoch());
-    for (long i = 0; i < position.instancesIntoEpoch(); i++) {
-      if (next() == null) {
+    while (fedInEpoch < position.instancesIntoEpoch()) {
+      if (nextOfAll() == null) {
         throw new IOException("cannot resume at instance " + position.instancesIntoEpoch()
-            + " of epoch " + position.epoch() + ": the shards hold only " + i);
+            + " of epoch " + position.epoch() + ": the shards hold only " + fedInEpoch);
       }
     }
   }
 
-  /** The position of the next instance to be fed. */
+  /** The position of the next instance to be fed, as the start of a window. */
   LoaderPosition position() {
     return new LoaderPosition(epoch, fedInEpoch);
   }
 
   /**
-   * The next instance; across epochs when shuffling, or null after the single pass otherwise.
+   * This rank's next instance; across epochs when shuffling, or null after the single pass
+   * otherwise.
    *
    * @throws IOException naming the shard that fails
    */
   Instance next() throws IOException {
+    while (true) {
+      Instance instance = nextOfAll();
+      if (instance == null || (fedInEpoch - 1) % worldSize == rank) {
+        return instance; // its place in the epoch's order is fedInEpoch - 1
+      }
+    }
+  }
+
+  /** The next instance of all ranks. */
+  private Instance nextOfAll() throws IOException {
     while (true) {
       if (drained < 0) {
         Instance in = read();
@@ -107,6 +135,7 @@ final class InstanceStream implements AutoCloseable {
 
   private Instance fed(Instance instance) {
     fedInEpoch++;
+    instance.epoch = epoch;
     return instance;
   }
 

@@ -63,6 +63,9 @@ final class ShardReader implements Closeable {
       }
       Instance instance = reader.next(null);
       read++;
+      instance.source = shard.path();
+      instance.shard = shard.path().getFileName().toString();
+      instance.record = read;
       return instance;
     } catch (IOException | RuntimeException e) {
       throw new ShardException(shard.path(),

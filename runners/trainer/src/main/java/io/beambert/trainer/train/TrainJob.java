@@ -10,6 +10,7 @@ import io.beambert.trainer.OptionException;
 import io.beambert.trainer.TrainerException;
 import io.beambert.trainer.data.BatchLoader;
 import io.beambert.trainer.data.LoaderPosition;
+import io.beambert.trainer.data.Masking;
 import io.beambert.trainer.data.ShardSet;
 import io.beambert.trainer.hf.HuggingFaceFolder;
 import io.beambert.trainer.hf.SafeTensors;
@@ -74,6 +75,16 @@ public final class TrainJob {
     if (heldOut != null) {
       heldOut.requireFits(config.maxPositions());
     }
+    Masking masking = o.maskingStrategy();
+    int predictions = o.maxPredictionsPerSeq > 0 ? o.maxPredictionsPerSeq : train.predictions();
+    if (masking == Masking.STATIC && predictions != train.predictions()) {
+      throw new OptionException("--maxPredictionsPerSeq applies when masking anew; with"
+          + " --masking=static the shards' " + train.predictions() + " are used");
+    }
+    if (masking != Masking.STATIC && !vocab.contains("[MASK]")) {
+      throw new OptionException("--masking=" + masking.option() + " needs [MASK], which the"
+          + " vocabulary " + o.vocab + " lacks");
+    }
     long instances = train.check(vocab.size(), o.checkShards);
     long heldOutInstances = heldOut == null ? 0 : heldOut.check(vocab.size(), o.checkShards);
     boolean lowerCase = o.doLowerCase != null ? o.doLowerCase
@@ -123,8 +134,10 @@ public final class TrainJob {
         CheckpointPause.at(step, dir);
       });
       long began = System.nanoTime();
-      try (BatchLoader loader = BatchLoader.training(train, o.seed, o.batchSize, o.shuffleBuffer,
-              o.prefetch, vocab.size(), start);
+      BatchLoader.Settings feeding = new BatchLoader.Settings(o.seed, o.batchSize, o.shuffleBuffer,
+          o.prefetch, o.loaderThreads, masking, o.maskedLmProb, predictions, o.worldSize, o.rank,
+          o.bucketByLength);
+      try (BatchLoader loader = BatchLoader.training(train, feeding, vocab, start);
           MetricsLog metrics = MetricsLog.open(out, o.logEvery, startStep)) {
         Evaluator evaluator = heldOut == null ? null
             : new Evaluator(heldOut, o.batchSize, o.evalInstances, vocab.size());

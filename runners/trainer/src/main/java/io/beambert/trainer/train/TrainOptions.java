@@ -3,6 +3,7 @@ package io.beambert.trainer.train;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.trainer.OptionException;
+import io.beambert.trainer.data.Masking;
 import io.beambert.trainer.model.BertConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,6 +151,40 @@ public final class TrainOptions {
       description = "Casing of the exported tokenizer (default: the shards' own, else true).")
   Boolean doLowerCase;
 
+  @Option(paramLabel = "static|dynamic|wholeWord|span", names = "--masking", defaultValue = "static",
+      description = "static: the shards' own masks; dynamic: masked anew each time an instance is fed"
+          + " (80/10/10); wholeWord: every piece of a word together; span: SpanBERT's spans."
+          + " Default: ${DEFAULT-VALUE}.")
+  String masking;
+
+  @Option(paramLabel = "X", names = "--maskedLmProb", defaultValue = "0.15",
+      description = "Masking anew: fraction of tokens to mask, in (0, 0.5]. Default: ${DEFAULT-VALUE}.")
+  double maskedLmProb;
+
+  @Option(paramLabel = "N", names = "--maxPredictionsPerSeq", defaultValue = "0",
+      description = "Masking anew: masked positions per sequence at most (0: the shards'"
+          + " max_predictions_per_seq).")
+  int maxPredictionsPerSeq;
+
+  @Option(paramLabel = "N", names = "--worldSize", defaultValue = "1",
+      description = "Data-parallel ranks sharing each epoch. Default: ${DEFAULT-VALUE}.")
+  int worldSize;
+
+  @Option(paramLabel = "N", names = "--rank", defaultValue = "0",
+      description = "This rank, below --worldSize: it is fed a disjoint part of every epoch."
+          + " Default: ${DEFAULT-VALUE}.")
+  int rank;
+
+  @Option(names = "--bucketByLength", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+      description = "Batches group instances of similar length (within windows of 50 batches),"
+          + " so less padding is computed. Default: ${DEFAULT-VALUE}.")
+  boolean bucketByLength;
+
+  @Option(paramLabel = "N", names = "--loaderThreads", defaultValue = "1",
+      description = "Threads that mask and lay out batches; the batches do not depend on it."
+          + " Default: ${DEFAULT-VALUE}.")
+  int loaderThreads;
+
   @Option(paramLabel = "N", names = "--shuffleBuffer", defaultValue = "10000",
       description = "Instances in the loader's shuffle buffer. Default: ${DEFAULT-VALUE}.")
   int shuffleBuffer;
@@ -179,6 +214,11 @@ public final class TrainOptions {
     TrainOptions options = new TrainOptions();
     new CommandLine(options).parseArgs(args);
     return options;
+  }
+
+  /** The masking strategy. */
+  public Masking maskingStrategy() {
+    return Masking.parse(masking);
   }
 
   /** The warmup length in steps, the default resolved. */
@@ -232,6 +272,21 @@ public final class TrainOptions {
           + dropout + " and " + attentionDropout);
     }
     checkDevice(device);
+    try {
+      masking = Masking.parse(masking).option();
+    } catch (IllegalArgumentException e) {
+      throw new OptionException(e.getMessage());
+    }
+    if (!(maskedLmProb > 0 && maskedLmProb <= 0.5)) {
+      throw new OptionException("--maskedLmProb must be in (0, 0.5], got " + maskedLmProb);
+    }
+    atLeast("--maxPredictionsPerSeq", maxPredictionsPerSeq, 0);
+    atLeast("--worldSize", worldSize, 1);
+    atLeast("--rank", rank, 0);
+    if (rank >= worldSize) {
+      throw new OptionException("--rank must be below --worldSize (" + worldSize + "), got " + rank);
+    }
+    atLeast("--loaderThreads", loaderThreads, 1);
     if (resume && initFrom != null) {
       throw new OptionException("--resume and --initFrom exclude each other: a resumed run"
           + " continues from its own checkpoint");
@@ -274,7 +329,8 @@ public final class TrainOptions {
     // The model's sizes are compared as sizes, by the caller; --warmupSteps as resolved, below.
     for (String key : List.of("input", "vocab", "dropout", "attentionDropout", "batchSize",
         "accumulate", "learningRate", "schedule", "weightDecay", "maxGradNorm", "seed",
-        "shuffleBuffer")) {
+        "shuffleBuffer", "masking", "maskedLmProb", "maxPredictionsPerSeq", "worldSize", "rank",
+        "bucketByLength")) {
       if (!Objects.equals(String.valueOf(now.get(key)), String.valueOf(saved.get(key)))) {
         differing.add("--" + key);
       }

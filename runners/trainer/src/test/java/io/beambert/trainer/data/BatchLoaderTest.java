@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beambert.text.Vocab;
 import io.beambert.trainer.testing.TestData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -29,11 +30,20 @@ class BatchLoaderTest {
   private static final int VOCAB = 30522;
   private static Path shards;
   private static ShardSet set;
+  private static Vocab vocab;
 
   @BeforeAll
   static void shards() throws Exception {
     shards = TestData.sample();
     set = ShardSet.resolve(shards.toString());
+    vocab = Vocab.load(TestData.vocab());
+  }
+
+  /** Loader settings: seed 3, shuffle buffer 200, prefetch 2, 15% masked, 20 slots. */
+  static BatchLoader.Settings settings(int batch, Masking masking, int threads, int worldSize,
+      int rank, boolean buckets) {
+    return new BatchLoader.Settings(3, batch, 200, 2, threads, masking, 0.15, 20, worldSize, rank,
+        buckets);
   }
 
   /** A fingerprint of an instance's content. */
@@ -127,7 +137,8 @@ class BatchLoaderTest {
 
   @Test
   void batchesArePaddedToTheLongestRoundedUpToEight() throws Exception {
-    try (BatchLoader loader = BatchLoader.training(set, 3, 16, 200, 2, VOCAB, LoaderPosition.START)) {
+    try (BatchLoader loader = BatchLoader.training(set, settings(16, Masking.STATIC, 1, 1, 0, false),
+        vocab, LoaderPosition.START)) {
       for (int i = 0; i < 20; i++) {
         Batch b = loader.next();
         assertEquals(16, b.size());
