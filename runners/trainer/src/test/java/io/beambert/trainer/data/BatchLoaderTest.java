@@ -1,11 +1,13 @@
 package io.beambert.trainer.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beambert.instances.InstanceVocab;
 import io.beambert.text.Vocab;
 import io.beambert.trainer.testing.TestData;
 import java.io.IOException;
@@ -133,6 +135,139 @@ class BatchLoaderTest {
       }
       assertNotEquals(uninterrupted.subList(0, 100), first);
     }
+  }
+
+  private static List<Batch> batches(BatchLoader.Settings s, LoaderPosition start, int count)
+      throws Exception {
+    List<Batch> out = new ArrayList<>();
+    try (BatchLoader loader = BatchLoader.training(set, s, vocab, start)) {
+      for (int i = 0; i < count; i++) {
+        out.add(loader.next());
+      }
+    }
+    return out;
+  }
+
+  private static void assertSameBatches(List<Batch> a, List<Batch> b) {
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(a.get(i).inputIds(), b.get(i).inputIds(), "batch " + i);
+      assertArrayEquals(a.get(i).maskedPositions(), b.get(i).maskedPositions(), "batch " + i);
+      assertArrayEquals(a.get(i).maskedIds(), b.get(i).maskedIds(), "batch " + i);
+      assertEquals(a.get(i).end(), b.get(i).end(), "batch " + i);
+    }
+  }
+
+  /** Each row of the batches, with its masked-LM labels put back: the instance as the shard holds it. */
+  private static Map<String, Integer> originals(List<Batch> batches) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (Batch b : batches) {
+      for (int r = 0; r < b.size(); r++) {
+        long[] row = Arrays.copyOfRange(b.inputIds(), r * b.length(), (r + 1) * b.length());
+        for (int k = 0; k < b.predictions(); k++) {
+          if (b.maskedWeights()[r * b.predictions() + k] > 0) {
+            row[(int) b.maskedPositions()[r * b.predictions() + k]] = b.maskedIds()[r * b.predictions() + k];
+          }
+        }
+        int length = 0;
+        for (int t = 0; t < b.length(); t++) {
+          length += (int) b.inputMask()[r * b.length() + t];
+        }
+        counts.merge(Arrays.toString(Arrays.copyOf(row, length)), 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  private static Map<String, Integer> shardOriginals() throws IOException {
+    Map<String, Integer> counts = new HashMap<>();
+    InstanceVocab ids = InstanceVocab.from(vocab);
+    try (InstanceStream s = new InstanceStream(set, 0, false, 1, VOCAB)) {
+      for (Instance x = s.next(); x != null; x = s.next()) {
+        counts.merge(Arrays.toString(Remasker.originals(x, x.length(), ids)), 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  @Test
+  void severalLoaderThreadsFeedTheSameBatchesAndEachInstanceOncePerEpoch() throws Exception {
+    long total = set.listedInstances();
+    assertEquals(0, total % 8, "the test feeds whole epochs in batches of 8");
+    int perEpoch = (int) (total / 8);
+    BatchLoader.Settings one = settings(8, Masking.DYNAMIC, 1, 1, 0, false);
+    BatchLoader.Settings four = settings(8, Masking.DYNAMIC, 4, 1, 0, false);
+    List<Batch> a = batches(one, LoaderPosition.START, 2 * perEpoch);
+    List<Batch> b = batches(four, LoaderPosition.START, 2 * perEpoch);
+    assertSameBatches(a, b);
+    Map<String, Integer> expected = shardOriginals();
+    assertEquals(expected, originals(b.subList(0, perEpoch)), "epoch 0");
+    assertEquals(expected, originals(b.subList(perEpoch, 2 * perEpoch)), "epoch 1");
+    assertEquals(new LoaderPosition(0, total), b.get(perEpoch - 1).end());
+    // Dynamic masking: the second epoch's masks are new.
+    assertTrue(!Arrays.equals(a.get(0).maskedPositions(), a.get(perEpoch).maskedPositions())
+        || !Arrays.equals(a.get(0).inputIds(), a.get(perEpoch).inputIds()));
+  }
+
+  @Test
+  void ranksFeedDisjointPartsOfEveryEpochAndTogetherAllOfIt() throws Exception {
+    int world = 3;
+    long total = set.listedInstances();
+    List<java.util.Set<String>> seen = new ArrayList<>();
+    for (int rank = 0; rank < world; rank++) {
+      java.util.Set<String> mine = new java.util.HashSet<>();
+      try (InstanceStream s = new InstanceStream(set, 9, true, 100, VOCAB, world, rank)) {
+        long share = total / world + (rank < total % world ? 1 : 0);
+        for (long i = 0; i < share; i++) {
+          Instance x = s.next();
+          assertEquals(0, x.epoch);
+          assertTrue(mine.add(x.stableId()), "fed twice: " + x.stableId());
+        }
+        assertEquals(1, s.next().epoch, "rank " + rank + " has had its share of epoch 0");
+      }
+      seen.add(mine);
+    }
+    java.util.Set<String> all = new java.util.HashSet<>();
+    for (java.util.Set<String> mine : seen) {
+      for (String id : mine) {
+        assertTrue(all.add(id), id + " fed to two ranks");
+      }
+    }
+    assertEquals(total, all.size(), "the ranks together feed the whole epoch");
+  }
+
+  @Test
+  void bucketingByLengthFeedsTheSameInstancesWithLessPadding() throws Exception {
+    int window = 8 * BatchLoader.BUCKET_WINDOW;
+    int windows = (int) (set.listedInstances() / window);
+    List<Batch> plain = batches(settings(8, Masking.STATIC, 1, 1, 0, false), LoaderPosition.START,
+        windows * BatchLoader.BUCKET_WINDOW);
+    List<Batch> bucketed = batches(settings(8, Masking.STATIC, 1, 1, 0, true), LoaderPosition.START,
+        windows * BatchLoader.BUCKET_WINDOW);
+    assertEquals(originals(plain), originals(bucketed), "the same instances, in another order");
+    long plainSlots = 0;
+    long bucketedSlots = 0;
+    long real = 0;
+    for (int i = 0; i < plain.size(); i++) {
+      plainSlots += (long) plain.get(i).size() * plain.get(i).length();
+      bucketedSlots += (long) bucketed.get(i).size() * bucketed.get(i).length();
+      real += plain.get(i).realTokens();
+    }
+    double plainPadding = 1 - (double) real / plainSlots;
+    double bucketedPadding = 1 - (double) real / bucketedSlots;
+    assertTrue(bucketedPadding < plainPadding / 2,
+        "padded fraction " + plainPadding + " without, " + bucketedPadding + " with bucketing");
+  }
+
+  @Test
+  void aLoaderStartedMidWindowFeedsWhatTheUninterruptedOneFed() throws Exception {
+    BatchLoader.Settings s = settings(8, Masking.SPAN, 2, 2, 1, true);
+    int count = 3 * BatchLoader.BUCKET_WINDOW;
+    List<Batch> uninterrupted = batches(s, LoaderPosition.START, count);
+    int cut = BatchLoader.BUCKET_WINDOW + 17;
+    LoaderPosition position = uninterrupted.get(cut - 1).end();
+    assertEquals(17, position.batchesIntoWindow());
+    assertSameBatches(uninterrupted.subList(cut, count), batches(s, position, count - cut));
   }
 
   @Test

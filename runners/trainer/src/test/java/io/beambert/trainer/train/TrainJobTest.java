@@ -25,6 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +114,35 @@ class TrainJobTest {
     for (String name : x.names()) {
       assertArrayEquals(x.floats(name), y.floats(name), 1e-5f, name);
     }
+  }
+
+  @Test
+  void aResumedRunWithDynamicMaskingAndBucketingRepeatsTheUninterruptedOne(@TempDir Path tmp)
+      throws Exception {
+    // The checkpoint at step 10 lies inside the first bucketing window (50 batches).
+    String[] common = {"--steps=16", "--checkpointEvery=10", "--schedule=constant",
+        "--masking=dynamic", "--bucketByLength", "--loaderThreads=2", "--shuffleBuffer=100"};
+    Path whole = tmp.resolve("whole");
+    TrainJob.run(TrainOptions.parse(args(whole, common)), QUIET);
+    Path broken = tmp.resolve("broken");
+    assertThrows(IllegalStateException.class,
+        () -> TrainJob.run(TrainOptions.parse(args(broken, common)), QUIET, List.of(crashAt(13))));
+    assertEquals(10, Checkpoints.readState(new Checkpoints(broken, 3).latest().orElseThrow())
+        .loader().batchesIntoWindow());
+    List<String> resumeArgs = new ArrayList<>(List.of(args(broken, common)));
+    resumeArgs.add("--resume");
+    TrainJob.run(TrainOptions.parse(resumeArgs.toArray(new String[0])), QUIET);
+    List<JsonNode> a = metrics(whole, "train");
+    List<JsonNode> b = metrics(broken, "train");
+    assertEquals(16, b.size());
+    for (int i = 0; i < 16; i++) {
+      assertEquals(a.get(i).path("loss").asDouble(), b.get(i).path("loss").asDouble(), 1e-5,
+          "loss at step " + (i + 1));
+      assertEquals(a.get(i).path("padded_fraction").asDouble(),
+          b.get(i).path("padded_fraction").asDouble(), 1e-9, "batch shape at step " + (i + 1));
+    }
+    assertTrue(a.get(0).path("padded_fraction").asDouble() < 0.2,
+        "bucketed batches: " + a.get(0).path("padded_fraction"));
   }
 
   @Test
@@ -318,6 +352,23 @@ class TrainJobTest {
       assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--device=gpu",
           "--output=" + tmp.resolve("j")})), 1, "--device=gpu");
     }
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--maskedLmProb=0.6",
+        "--output=" + tmp.resolve("k")})), 2, "--maskedLmProb must be in (0, 0.5]");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--worldSize=2",
+        "--rank=2", "--output=" + tmp.resolve("l")})), 2, "--rank must be below --worldSize (2)");
+    Path noMask = tmp.resolve("no-mask-vocab.txt");
+    Files.write(noMask, Files.readAllLines(TestData.vocab()).stream()
+        .map(t -> t.equals("[MASK]") ? "[NOMASK]" : t).toList());
+    assertOneLineError(cli("train", "--vocab=" + noMask, "--input=" + shards, "--masking=dynamic",
+        "--output=" + tmp.resolve("m")), 2, "--masking=dynamic needs [MASK]");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--masking=random",
+        "--output=" + tmp.resolve("n")})), 2, "--masking must be static, dynamic, wholeWord or span");
+    Path corrupt = TestData.copy(shards, tmp.resolve("corrupt"));
+    maskTheClsPosition(corrupt.resolve("part-00001-of-00002.avro"), 5);
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + corrupt, "--masking=dynamic",
+        "--steps=1000", "--shuffleBuffer=1", "--output=" + tmp.resolve("o")})), 1,
+        "part-00001-of-00002.avro: record 5 cannot be masked again");
+
     // --overwrite replaces a run only once every check has passed: a typo keeps the old run.
     byte[] model = Files.readAllBytes(tiny.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
     assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--output=" + tiny,
@@ -332,6 +383,26 @@ class TrainJobTest {
     assertEquals(0, help.status());
     assertTrue(help.out().contains("--checkpointEvery=N")
         && help.out().replaceAll("\\s+", " ").contains("Default: 500."), help.out());
+  }
+
+  /** Rewrites a shard with record {@code record}'s first masked position moved to [CLS]. */
+  private static void maskTheClsPosition(Path shard, int record) throws IOException {
+    Path tmp = shard.resolveSibling(shard.getFileName() + ".tmp");
+    try (DataFileReader<GenericRecord> in = new DataFileReader<>(shard.toFile(), new GenericDatumReader<>());
+        DataFileWriter<GenericRecord> out = new DataFileWriter<>(new GenericDatumWriter<>())) {
+      out.create(in.getSchema(), tmp.toFile());
+      int n = 0;
+      while (in.hasNext()) {
+        GenericRecord r = in.next();
+        if (++n == record) {
+          @SuppressWarnings("unchecked")
+          List<Integer> positions = (List<Integer>) r.get("masked_lm_positions");
+          positions.set(0, 0);
+        }
+        out.append(r);
+      }
+    }
+    Files.move(tmp, shard, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Test
