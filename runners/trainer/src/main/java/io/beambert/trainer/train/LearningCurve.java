@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.ArrayList;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -107,6 +108,65 @@ public final class LearningCurve implements TrainingListener {
     chart.setBackgroundPaint(Color.WHITE);
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, HEIGHT);
+    Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Draws the held-out masked-LM accuracy of several runs against steps in one PNG, with the first
+   * run's most-frequent-token baseline: how masking strategies or settings compare.
+   *
+   * @param runs a label and a {@code metrics.jsonl} for each run, in legend order
+   */
+  public static void drawHeldOut(Map<String, Path> runs, String title, Path png) throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    XYSeries baseline = null;
+    for (Map.Entry<String, Path> run : runs.entrySet()) {
+      XYSeries accuracy = new XYSeries(run.getKey());
+      XYSeries runBaseline = new XYSeries("most frequent masked token (held-out)");
+      for (String line : Files.readAllLines(run.getValue(), StandardCharsets.UTF_8)) {
+        JsonNode n;
+        try {
+          n = JSON.readTree(line);
+        } catch (IOException e) {
+          continue; // a line cut off by a killed run
+        }
+        if ("eval".equals(n.path("kind").asText())) {
+          accuracy.addOrUpdate(n.path("step").asInt(), 100 * n.path("mlm_accuracy").asDouble());
+          runBaseline.addOrUpdate(n.path("step").asInt(),
+              100 * n.path("mlm_majority_baseline").asDouble());
+        }
+      }
+      if (accuracy.isEmpty()) {
+        throw new IOException(run.getValue() + " holds no held-out evaluation");
+      }
+      data.addSeries(accuracy);
+      if (baseline == null) {
+        baseline = runBaseline;
+      }
+    }
+    data.addSeries(baseline);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    Color[] colors = {new Color(20, 70, 170), new Color(210, 80, 20), new Color(40, 140, 60),
+        new Color(140, 60, 160)};
+    for (int i = 0; i < runs.size(); i++) {
+      renderer.setSeriesPaint(i, colors[i % colors.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+    }
+    int last = runs.size();
+    renderer.setSeriesPaint(last, Color.GRAY);
+    renderer.setSeriesShapesVisible(last, false);
+    renderer.setSeriesStroke(last, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+        BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    NumberAxis accuracy = new NumberAxis("held-out masked-LM accuracy (%)");
+    accuracy.setAutoRangeIncludesZero(false);
+    XYPlot plot = new XYPlot(data, new NumberAxis("step"), accuracy, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
+    ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, 600);
     Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

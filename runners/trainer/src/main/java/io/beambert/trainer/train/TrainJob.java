@@ -123,7 +123,7 @@ public final class TrainJob {
         start = resumed.loader();
         err.println("train: resuming from " + from + " at step " + startStep);
       }
-      describe(err, o, config, train, instances, heldOut, heldOutInstances, device);
+      describe(err, o, config, train, instances, heldOut, heldOutInstances, device, predictions);
 
       Map<String, Object> optionMap = o.toMap();
       Trainer.CheckpointWriter writer = (step, position) -> checkpoints.save(step, dir -> {
@@ -304,8 +304,8 @@ public final class TrainJob {
   }
 
   private static void describe(PrintStream err, TrainOptions o, BertConfig c, ShardSet train,
-      long instances, ShardSet heldOut, long heldOutInstances, Device device) {
-    long perStep = (long) o.batchSize * o.accumulate;
+      long instances, ShardSet heldOut, long heldOutInstances, Device device, int predictions) {
+    long perStep = (long) o.batchSize * o.accumulate * o.worldSize;
     err.printf(Locale.ROOT, "train: %,d instances in %d shards (max_seq_length %d, %d masked"
             + " positions)%s%n", instances, train.shards().size(), train.seqLength(),
         train.predictions(), heldOut == null ? ""
@@ -315,9 +315,17 @@ public final class TrainJob {
             + " parameters%n", c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize(),
         c.maxPositions(), c.vocabSize(), c.parameterCount());
     err.printf(Locale.ROOT, "train: device %s (PyTorch %s, %s threads); %,d step(s) of %,d instances"
-            + "%s%n", device.isGpu() ? "GPU " + device.getDeviceId() : "CPU",
+            + "%s%s%n", device.isGpu() ? "GPU " + device.getDeviceId() : "CPU",
         Engine.getInstance().getVersion(), o.threads > 0 ? Integer.toString(o.threads) : "default",
-        o.steps, perStep, instances > 0 ? String.format(Locale.ROOT, " (%.2f epochs)",
-            (double) o.steps * perStep / instances) : "");
+        o.steps, perStep, o.worldSize > 1 ? " over all ranks" : "", instances > 0
+            ? String.format(Locale.ROOT, " (%.2f epochs)", (double) o.steps * perStep / instances)
+            : "");
+    Masking masking = o.maskingStrategy();
+    err.printf(Locale.ROOT, "train: masking %s%s%s%s%n", masking.option(),
+        masking == Masking.STATIC ? " (the shards' own masks)" : String.format(Locale.ROOT,
+            " anew each time (%.0f%% of tokens, at most %d positions)", 100 * o.maskedLmProb,
+            predictions),
+        o.worldSize > 1 ? String.format(Locale.ROOT, "; rank %d of %d", o.rank, o.worldSize) : "",
+        o.bucketByLength ? "; batches bucketed by length" : "");
   }
 }
