@@ -14,8 +14,9 @@ import java.util.Locale;
 /**
  * Throughput of the trainer's data loader alone: one loader thread reads, decodes, shuffles, masks
  * (with {@code --masking}) and lays out batches, and this thread takes them as fast as they come.
- * Prints instances per second of wall time and per CPU second of the loader thread (the figure per
- * core), over the batches after a warm-up.
+ * Prints instances per second of wall time, per CPU second of the loader thread (the figure per
+ * core), and per CPU second of the whole process (garbage collection and compilation included),
+ * over the batches after a warm-up.
  *
  * <pre>
  * java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
@@ -43,6 +44,9 @@ public final class LoaderThroughput {
         loader.next();
       }
       long loaderThread = loaderThreadId();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long processBefore = os.getProcessCpuTime();
       long cpuBefore = threads.getThreadCpuTime(loaderThread);
       long start = System.nanoTime();
       long instances = 0;
@@ -56,11 +60,12 @@ public final class LoaderThroughput {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpu = (threads.getThreadCpuTime(loaderThread) - cpuBefore) / 1e9;
+      double process = (os.getProcessCpuTime() - processBefore) / 1e9;
       System.out.printf(Locale.ROOT, "masking %s, batch %d, %,d instances of up to %d tokens:"
-              + " %,.0f instances/s wall, %,.0f instances per loader-thread CPU second"
-              + " (%.2f CPU s), padded fraction %.3f%n",
+              + " %,.0f instances/s wall, %,.0f per loader-thread CPU second, %,.0f per process CPU"
+              + " second (garbage collection and compilation included), padded fraction %.3f%n",
           masking.option(), batchSize, instances, shards.seqLength(), instances / seconds,
-          instances / cpu, cpu, 1 - (double) real / slots);
+          instances / cpu, instances / process, 1 - (double) real / slots);
     }
   }
 

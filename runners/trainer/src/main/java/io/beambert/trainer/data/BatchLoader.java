@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * order. The batches depend only on the settings and the shards, never on the thread count.
  *
  * <p>For evaluation ({@link #evaluation}) the shards are read once in path order, up to a limit,
- * with their own masks. Memory holds the shuffle buffer, one window and at most {@code prefetch}
- * batches. {@link #waitNanos()} is the time the caller spent waiting for data, the share of step
+ * with their own masks. Memory holds the shuffle buffer, up to two windows (a window's batches
+ * share its list) and at most {@code max(prefetch, threads)} batches. {@link #waitNanos()} is the time the caller spent waiting for data, the share of step
  * time the trainer reports. A failure in a loader thread (a damaged shard, say) is thrown by the
  * next {@link #next()}.
  */
@@ -62,10 +62,12 @@ public final class BatchLoader implements AutoCloseable {
   private volatile boolean closed;
   private long waitNanos;
   private boolean ended;
+  private IOException failed;
 
   private BatchLoader(int prefetch, int threads, String name) {
     this.name = name;
-    queue = new ArrayBlockingQueue<>(Math.max(1, prefetch));
+    // Each worker needs a place in the queue to work ahead on, or extra workers would sit idle.
+    queue = new ArrayBlockingQueue<>(Math.max(Math.max(1, prefetch), threads));
     pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, name + "-worker");
       t.setDaemon(true);
@@ -95,11 +97,16 @@ public final class BatchLoader implements AutoCloseable {
     if (s.batchSize() < 1) {
       throw new IllegalArgumentException("the batch size must be at least 1, got " + s.batchSize());
     }
-    InstanceStream stream = new InstanceStream(shards, s.seed(), true, s.bufferSize(), vocab.size(),
-        s.worldSize(), s.rank());
-    stream.seek(start);
     Remasker remasker =
         new Remasker(s.masking(), vocab, s.maskedLmProb(), s.predictions(), s.seed());
+    InstanceStream stream = new InstanceStream(shards, s.seed(), true, s.bufferSize(), vocab.size(),
+        s.worldSize(), s.rank());
+    try {
+      stream.seek(start);
+    } catch (IOException | RuntimeException e) {
+      stream.close();
+      throw e;
+    }
     BatchLoader loader = new BatchLoader(s.prefetch(), s.threads(), "beambert-loader");
     return loader.start(() -> loader.produceTraining(stream, s, remasker, start.batchesIntoWindow()));
   }
@@ -214,6 +221,9 @@ public final class BatchLoader implements AutoCloseable {
    * @throws IOException naming the shard when the loader failed
    */
   public Batch next() throws IOException {
+    if (failed != null) {
+      throw failed;
+    }
     if (ended) {
       return null;
     }
@@ -242,13 +252,11 @@ public final class BatchLoader implements AutoCloseable {
 
   private IOException failure(Throwable t) {
     ended = true;
-    if (t instanceof IOException e) {
-      return e;
-    }
     if (t instanceof Error e) {
       throw e;
     }
-    return new IOException("the data loader failed: " + t, t);
+    failed = t instanceof IOException e ? e : new IOException("the data loader failed: " + t, t);
+    return failed;
   }
 
   /** Total time spent in {@link #next()} waiting for the loader threads. */

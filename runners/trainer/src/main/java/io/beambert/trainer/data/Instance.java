@@ -12,7 +12,7 @@ public final class Instance {
   final int[] maskedIds;
   final float[] maskedWeights;
   int nextSentenceLabel;
-  /** Where the instance was read: its shard, the shard's file name, its 1-based record number. */
+  /** Where the instance was read: its shard, the shard's stable name, its 1-based record number. */
   java.nio.file.Path source;
   String shard;
   long record;
@@ -38,7 +38,7 @@ public final class Instance {
     return 0;
   }
 
-  /** A name stable across runs and epochs: the shard's file name and the record number. */
+  /** A name stable across runs and epochs: the shard's name in its set and the record number. */
   String stableId() {
     return shard + "#" + record;
   }

@@ -89,10 +89,15 @@ final class InstanceStream implements AutoCloseable {
    * @throws IOException naming the shard that fails
    */
   Instance next() throws IOException {
+    int startedIn = epoch;
     while (true) {
       Instance instance = nextOfAll();
       if (instance == null || (fedInEpoch - 1) % worldSize == rank) {
         return instance; // its place in the epoch's order is fedInEpoch - 1
+      }
+      if (epoch > startedIn + 1) {
+        throw new IOException("rank " + rank + " of " + worldSize + " gets no instance: the shards "
+            + shards.input() + " hold fewer instances than there are ranks");
       }
     }
   }

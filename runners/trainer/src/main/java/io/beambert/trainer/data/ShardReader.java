@@ -64,7 +64,7 @@ final class ShardReader implements Closeable {
       Instance instance = reader.next(null);
       read++;
       instance.source = shard.path();
-      instance.shard = shard.path().getFileName().toString();
+      instance.shard = shard.name();
       instance.record = read;
       return instance;
     } catch (IOException | RuntimeException e) {

@@ -34,9 +34,11 @@ public final class ShardSet {
   /**
    * One shard file.
    *
+   * @param name the path relative to the folder that holds all the set's shards: stable when the
+   *     shards move together, and distinct for same-named shards of different folders
    * @param expectedInstances the count {@code _metadata.json} lists, or -1 when unknown
    */
-  public record Shard(Path path, long expectedInstances) {}
+  public record Shard(Path path, String name, long expectedInstances) {}
 
   private final String input;
   private final List<Shard> shards;
@@ -84,8 +86,9 @@ public final class ShardSet {
               + m.file + " " + m.seqLength + " and " + m.predictions);
         }
       }
-      shards.add(new Shard(file, m.counts.getOrDefault(file.getFileName().toString(), -1L)));
+      shards.add(new Shard(file, null, m.counts.getOrDefault(file.getFileName().toString(), -1L)));
     }
+    shards = named(shards);
     if (Files.isDirectory(Path.of(input))) {
       requireListed(Path.of(input), files, metadata.get(Path.of(input).toAbsolutePath().normalize()));
     }
@@ -95,6 +98,23 @@ public final class ShardSet {
     }
     int[] lengths = lengthsOfFirstRecord(shards.get(0));
     return new ShardSet(input, List.copyOf(shards), lengths[0], lengths[1], null, null);
+  }
+
+  /** The shards with their names relative to the deepest folder that holds them all. */
+  private static List<Shard> named(List<Shard> shards) {
+    Path common = shards.get(0).path().toAbsolutePath().normalize().getParent();
+    for (Shard s : shards) {
+      Path dir = s.path().toAbsolutePath().normalize().getParent();
+      while (!dir.startsWith(common)) {
+        common = common.getParent();
+      }
+    }
+    List<Shard> named = new ArrayList<>(shards.size());
+    for (Shard s : shards) {
+      String name = common.relativize(s.path().toAbsolutePath().normalize()).toString();
+      named.add(new Shard(s.path(), name, s.expectedInstances()));
+    }
+    return named;
   }
 
   static List<Path> match(String input) throws IOException {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDManager;
+import io.beambert.instances.InstanceVocab;
 import io.beambert.io.RunMetadata;
 import io.beambert.text.Vocab;
 import io.beambert.trainer.OptionException;
@@ -76,16 +77,20 @@ public final class TrainJob {
       heldOut.requireFits(config.maxPositions());
     }
     Masking masking = o.maskingStrategy();
-    int predictions = o.maxPredictionsPerSeq > 0 ? o.maxPredictionsPerSeq : train.predictions();
-    if (masking == Masking.STATIC && predictions != train.predictions()) {
-      throw new OptionException("--maxPredictionsPerSeq applies when masking anew; with"
-          + " --masking=static the shards' " + train.predictions() + " are used");
-    }
-    if (masking != Masking.STATIC && !vocab.contains("[MASK]")) {
-      throw new OptionException("--masking=" + masking.option() + " needs [MASK], which the"
-          + " vocabulary " + o.vocab + " lacks");
+    int predictions = predictions(o, masking, train, err);
+    if (masking != Masking.STATIC) {
+      for (String token : InstanceVocab.REQUIRED_TOKENS) {
+        if (!vocab.contains(token)) {
+          throw new OptionException("--masking=" + masking.option() + " needs " + token
+              + ", which the vocabulary " + o.vocab + " lacks");
+        }
+      }
     }
     long instances = train.check(vocab.size(), o.checkShards);
+    if (instances >= 0 && instances < o.worldSize) {
+      throw new OptionException("--worldSize=" + o.worldSize + " ranks, but the shards hold only "
+          + instances + " instances");
+    }
     long heldOutInstances = heldOut == null ? 0 : heldOut.check(vocab.size(), o.checkShards);
     boolean lowerCase = o.doLowerCase != null ? o.doLowerCase
         : train.doLowerCase() != null ? train.doLowerCase() : true;
@@ -154,6 +159,30 @@ public final class TrainJob {
           out.resolve(MetricsLog.FILE), out.resolve(LearningCurve.FILE));
       return finalModel;
     }
+  }
+
+  /**
+   * Masked slots per instance: the shards' own with static masking; when masking anew, enough for
+   * {@code --maskedLmProb} of a full sequence unless {@code --maxPredictionsPerSeq} says otherwise.
+   */
+  private static int predictions(TrainOptions o, Masking masking, ShardSet train, PrintStream err) {
+    if (masking == Masking.STATIC) {
+      if (o.maxPredictionsPerSeq > 0 && o.maxPredictionsPerSeq != train.predictions()) {
+        throw new OptionException("--maxPredictionsPerSeq applies when masking anew; with"
+            + " --masking=static the shards' " + train.predictions() + " are used");
+      }
+      return train.predictions();
+    }
+    int wanted = (int) Math.ceil(train.seqLength() * o.maskedLmProb);
+    if (o.maxPredictionsPerSeq == 0) {
+      return Math.max(train.predictions(), wanted);
+    }
+    if (o.maxPredictionsPerSeq < wanted) {
+      err.println("train: warning: --maxPredictionsPerSeq=" + o.maxPredictionsPerSeq + " caps the"
+          + " masking: --maskedLmProb=" + o.maskedLmProb + " of a " + train.seqLength()
+          + "-token sequence is " + wanted + " positions");
+    }
+    return o.maxPredictionsPerSeq;
   }
 
   /** The state of the newest complete checkpoint, checked against this run's options. */

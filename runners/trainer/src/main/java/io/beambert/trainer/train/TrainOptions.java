@@ -326,23 +326,27 @@ public final class TrainOptions {
   public List<String> differencesForResume(Map<String, Object> saved) {
     List<String> differing = new ArrayList<>();
     Map<String, Object> now = toMap();
+    // A checkpoint written before an option existed ran with its default.
+    Map<String, Object> defaults = parse("--input=-", "--vocab=-", "--output=-").toMap();
+    Map<String, Object> before = new LinkedHashMap<>(defaults);
+    before.putAll(saved);
     // The model's sizes are compared as sizes, by the caller; --warmupSteps as resolved, below.
     for (String key : List.of("input", "vocab", "dropout", "attentionDropout", "batchSize",
         "accumulate", "learningRate", "schedule", "weightDecay", "maxGradNorm", "seed",
         "shuffleBuffer", "masking", "maskedLmProb", "maxPredictionsPerSeq", "worldSize", "rank",
         "bucketByLength")) {
-      if (!Objects.equals(String.valueOf(now.get(key)), String.valueOf(saved.get(key)))) {
+      if (!Objects.equals(String.valueOf(now.get(key)), String.valueOf(before.get(key)))) {
         differing.add("--" + key);
       }
     }
-    if (!String.valueOf(warmup()).equals(String.valueOf(saved.get("resolvedWarmupSteps")))) {
+    if (!String.valueOf(warmup()).equals(String.valueOf(before.get("resolvedWarmupSteps")))) {
       differing.add("--warmupSteps");
     }
     if (!"linear".equals(schedule) && !"cosine".equals(schedule)) {
       return differing;
     }
     // A decaying schedule depends on --steps, so a resumed run must keep it.
-    if (!Objects.equals(String.valueOf(now.get("steps")), String.valueOf(saved.get("steps")))) {
+    if (!Objects.equals(String.valueOf(now.get("steps")), String.valueOf(before.get("steps")))) {
       differing.add("--steps (with --schedule=" + schedule + ")");
     }
     return differing;

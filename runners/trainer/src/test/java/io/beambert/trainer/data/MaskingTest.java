@@ -161,6 +161,68 @@ class MaskingTest {
   }
 
   @Test
+  void spansAreRunsOfWholeWordsWithOneDecisionEach() throws Exception {
+    // On real shards: the masked tokens form runs of whole words, each run inside a segment. With a
+    // decision per span, a run mixes [MASK] with other outcomes only where two spans touch; with a
+    // decision per word or per piece, most runs of 3 or more words would mix.
+    Remasker remasker = new Remasker(Masking.SPAN, vocab, 0.15, 20, 17);
+    long runs = 0;
+    long words = 0;
+    long longRuns = 0;
+    long mixedLongRuns = 0;
+    for (int epoch = 0; epoch < EPOCHS; epoch++) {
+      for (Instance x : instances) {
+        x.epoch = epoch;
+        Instance y = remasker.apply(x);
+        int length = x.length();
+        int[] originals = Remasker.originals(x, length, ids);
+        boolean[] masked = new boolean[length];
+        for (int k = 0; k < y.predictions(); k++) {
+          if (y.maskedWeights[k] > 0) {
+            masked[y.maskedPositions[k]] = true;
+          }
+        }
+        for (int i = 1; i < length; i++) {
+          if (!masked[i] || masked[i - 1]) {
+            continue; // not the start of a run
+          }
+          int runWords = 0;
+          boolean anyMask = false;
+          boolean anyOther = false;
+          int j = i;
+          for (; j < length && masked[j]; j++) {
+            if (!ids.isContinuation(originals[j])) {
+              runWords++;
+            }
+            if (y.inputIds[j] == ids.maskId()) {
+              anyMask = true;
+            } else {
+              anyOther = true;
+            }
+          }
+          assertTrue(j == length || !ids.isContinuation(originals[j]), "a run ends inside a word");
+          runs++;
+          words += runWords;
+          if (runWords >= 3) {
+            longRuns++;
+            if (anyMask && anyOther) {
+              mixedLongRuns++;
+            }
+          }
+        }
+      }
+    }
+    for (Instance x : instances) {
+      x.epoch = 0;
+    }
+    double meanWords = (double) words / runs;
+    // Draws average 3.8 words; overlaps with masked words and the budget shorten what lands.
+    assertTrue(meanWords > 2.5 && meanWords < 4.5, "mean masked run: " + meanWords + " words");
+    assertTrue(longRuns > 2000, "runs of 3+ words: " + longRuns);
+    assertTrue(mixedLongRuns < 0.25 * longRuns, mixedLongRuns + " of " + longRuns + " runs mixed");
+  }
+
+  @Test
   void spanLengthsFollowSpanBertsDistribution() {
     KeyedRandom rng = KeyedRandom.forKey(1, "spans", 0, 0);
     int draws = 200_000;

@@ -152,6 +152,15 @@ class TrainJobTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TrainJob.run(TrainOptions.parse(args(run, "--steps=4", "--resume", "--seed=7")), QUIET));
     assertTrue(e.getMessage().contains("--seed") && e.getMessage().contains("--steps"), e.getMessage());
+    // A checkpoint written before the loader's options existed ran with their defaults.
+    Path state = new Checkpoints(run, 3).latest().orElseThrow().resolve(Checkpoints.STATE);
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(state.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("options"))
+        .remove(List.of("masking", "maskedLmProb", "worldSize", "bucketByLength"));
+    Files.writeString(state, json.toString());
+    TrainJob.run(TrainOptions.parse(args(run, "--steps=2", "--checkpointEvery=2", "--resume")), QUIET);
+    assertEquals(2, metrics(run, "train").size());
   }
 
   @Test
@@ -356,6 +365,8 @@ class TrainJobTest {
         "--output=" + tmp.resolve("k")})), 2, "--maskedLmProb must be in (0, 0.5]");
     assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--worldSize=2",
         "--rank=2", "--output=" + tmp.resolve("l")})), 2, "--rank must be below --worldSize (2)");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--worldSize=5000",
+        "--output=" + tmp.resolve("p")})), 2, "--worldSize=5000 ranks, but the shards hold only");
     Path noMask = tmp.resolve("no-mask-vocab.txt");
     Files.write(noMask, Files.readAllLines(TestData.vocab()).stream()
         .map(t -> t.equals("[MASK]") ? "[NOMASK]" : t).toList());
