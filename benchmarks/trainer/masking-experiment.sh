@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Static against dynamic masking on the same text: the `tiny` model trained for the same number of
 # steps (settings of learning-target.sh: bert-base-uncased vocabulary, batch 32, AdamW 1e-3, 100
-# warmup steps, constant rate) once on shards made with `pretraining-data`'s default dupe factor of
-# 10 and their own masks (--masking=static), once on shards made with --dupeFactor=1 and masked
-# anew each time they are fed (--masking=dynamic). Both are evaluated on the same held-out shards.
-# Prints the shards' sizes on disk and both held-out accuracy curves, and draws them in one PNG.
+# warmup steps, constant rate) on shards made with `pretraining-data`'s default dupe factor of 10
+# and their own masks (--masking=static), on shards made with --dupeFactor=1 masked anew each time
+# they are fed (--masking=dynamic), and, for contrast, on those dupe-factor-1 shards with their own
+# masks (static: every pass repeats the same masks). All are evaluated on the same held-out shards.
+# Prints the shards' sizes on disk and the held-out accuracy curves, and draws them in one PNG.
 #
 # Usage: benchmarks/trainer/masking-experiment.sh WORK_DIR [STEPS]
 # VOCAB (default ../shared/golden/vocab-bert-base-uncased.txt), EVAL_INSTANCES (2000).
@@ -39,24 +40,29 @@ echo "masking-experiment: training with static masking ($steps steps)..."
 train static train static
 echo "masking-experiment: training with dynamic masking ($steps steps)..."
 train dynamic train-dupe1 dynamic
+echo "masking-experiment: training with static masking on the dupe-factor-1 shards ($steps steps)..."
+train static-dupe1 train-dupe1 static
 
 (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests)
 java -cp "$(cat "$root/benchmarks/target/classpath.txt"):$root/benchmarks/target/classes" \
   io.beambert.bench.CompareCurves \
   --run="static masking, dupe factor 10=$work/static/metrics.jsonl" \
   --run="dynamic masking, dupe factor 1=$work/dynamic/metrics.jsonl" \
+  --run="static masking, dupe factor 1=$work/static-dupe1/metrics.jsonl" \
   --title="tiny BERT on 7.3 MB of English prose: static against dynamic masking" \
   --output="$work/masking-curves.png"
 
-python3 - "$work/static/metrics.jsonl" "$work/dynamic/metrics.jsonl" <<'PY'
+python3 - "$work" <<'PY'
 import json, sys
-def evals(path):
-    return {r["step"]: r for r in map(json.loads, open(path)) if r["kind"] == "eval"}
-static, dynamic = evals(sys.argv[1]), evals(sys.argv[2])
-print("step  held-out MLM acc, static  dynamic   held-out MLM loss, static  dynamic")
-for step in sorted(static):
-    s, d = static[step], dynamic[step]
-    print(f'{step:4d}  {100 * s["mlm_accuracy"]:23.2f}%  {100 * d["mlm_accuracy"]:6.2f}%'
-          f'  {s["mlm_loss"]:24.4f}  {d["mlm_loss"]:7.4f}')
+def evals(run):
+    return {r["step"]: r for r in map(json.loads, open(f"{sys.argv[1]}/{run}/metrics.jsonl"))
+            if r["kind"] == "eval"}
+runs = ("static", "dynamic", "static-dupe1")
+curves = [evals(run) for run in runs]
+print("step  held-out MLM accuracy: static x10 / dynamic x1 / static x1   MLM loss: same order")
+for step in sorted(curves[0]):
+    acc = " / ".join(f'{100 * c[step]["mlm_accuracy"]:5.2f}%' for c in curves)
+    loss = " / ".join(f'{c[step]["mlm_loss"]:.4f}' for c in curves)
+    print(f"{step:4d}  {acc:>48}   {loss}")
 PY
-grep -h "train: .* instances in" "$work/static.log" "$work/dynamic.log" | sed 's/^/masking-experiment: /'
+grep -h "train: .* instances in" "$work"/{static,dynamic,static-dupe1}.log | sed 's/^/masking-experiment: /'

@@ -81,33 +81,41 @@ class TrainJobTest {
     };
   }
 
+  /**
+   * Trains {@code common} uninterrupted into {@code whole}, and into {@code broken} with a crash at
+   * {@code crashAt} and a resume; asserts that both logged the same steps and values of {@code
+   * fields}, within 1e-5.
+   */
+  private static void assertResumeRepeats(Path whole, Path broken, String[] common, int crashAt,
+      int steps, List<String> fields) throws Exception {
+    TrainJob.run(TrainOptions.parse(args(whole, common)), QUIET);
+    IllegalStateException crash = assertThrows(IllegalStateException.class,
+        () -> TrainJob.run(TrainOptions.parse(args(broken, common)), QUIET, List.of(crashAt(crashAt))));
+    assertTrue(crash.getMessage().contains("step " + crashAt));
+    List<String> resumeArgs = new ArrayList<>(List.of(args(broken, common)));
+    resumeArgs.add("--resume");
+    TrainJob.run(TrainOptions.parse(resumeArgs.toArray(new String[0])), QUIET);
+    List<JsonNode> a = metrics(whole, "train");
+    List<JsonNode> b = metrics(broken, "train");
+    assertEquals(steps, a.size());
+    assertEquals(steps, b.size(), "the crashed run's last steps are replaced, not repeated");
+    for (int i = 0; i < steps; i++) {
+      assertEquals(i + 1, b.get(i).path("step").asInt());
+      for (String field : fields) {
+        assertEquals(a.get(i).path(field).asDouble(), b.get(i).path(field).asDouble(), 1e-5,
+            field + " at step " + (i + 1));
+      }
+    }
+  }
+
   @Test
   void aResumedRunRepeatsTheUninterruptedLosses(@TempDir Path tmp) throws Exception {
     // A small shuffle buffer, so that the resumed stream replays the buffer's replacement phase.
     String[] common = {"--steps=30", "--checkpointEvery=10", "--schedule=linear", "--shuffleBuffer=50"};
     Path whole = tmp.resolve("whole");
-    TrainJob.run(TrainOptions.parse(args(whole, common)), QUIET);
     Path broken = tmp.resolve("broken");
-    IllegalStateException crash = assertThrows(IllegalStateException.class,
-        () -> TrainJob.run(TrainOptions.parse(args(broken, common)), QUIET, List.of(crashAt(25))));
-    assertTrue(crash.getMessage().contains("step 25"));
-    assertEquals(Path.of("step-00000020"),
-        new Checkpoints(broken, 3).latest().orElseThrow().getFileName());
-    List<String> resumeArgs = new ArrayList<>(List.of(args(broken, common)));
-    resumeArgs.add("--resume");
-    TrainJob.run(TrainOptions.parse(resumeArgs.toArray(new String[0])), QUIET);
-
-    List<JsonNode> a = metrics(whole, "train");
-    List<JsonNode> b = metrics(broken, "train");
-    assertEquals(30, a.size());
-    assertEquals(30, b.size(), "steps 21-25 of the crashed run are replaced, not repeated");
-    for (int i = 0; i < 30; i++) {
-      assertEquals(i + 1, b.get(i).path("step").asInt());
-      for (String field : List.of("loss", "mlm_loss", "nsp_loss", "lr")) {
-        assertEquals(a.get(i).path(field).asDouble(), b.get(i).path(field).asDouble(), 1e-5,
-            field + " at step " + (i + 1));
-      }
-    }
+    // The crash at step 25 comes after the checkpoint of step 20, which the resume starts from.
+    assertResumeRepeats(whole, broken, common, 25, 30, List.of("loss", "mlm_loss", "nsp_loss", "lr"));
     // and the final models agree
     SafeTensors.Reader x = SafeTensors.open(whole.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
     SafeTensors.Reader y = SafeTensors.open(broken.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
@@ -123,24 +131,11 @@ class TrainJobTest {
     String[] common = {"--steps=16", "--checkpointEvery=10", "--schedule=constant",
         "--masking=dynamic", "--bucketByLength", "--loaderThreads=2", "--shuffleBuffer=100"};
     Path whole = tmp.resolve("whole");
-    TrainJob.run(TrainOptions.parse(args(whole, common)), QUIET);
     Path broken = tmp.resolve("broken");
-    assertThrows(IllegalStateException.class,
-        () -> TrainJob.run(TrainOptions.parse(args(broken, common)), QUIET, List.of(crashAt(13))));
-    assertEquals(10, Checkpoints.readState(new Checkpoints(broken, 3).latest().orElseThrow())
-        .loader().batchesIntoWindow());
-    List<String> resumeArgs = new ArrayList<>(List.of(args(broken, common)));
-    resumeArgs.add("--resume");
-    TrainJob.run(TrainOptions.parse(resumeArgs.toArray(new String[0])), QUIET);
+    assertResumeRepeats(whole, broken, common, 13, 16, List.of("loss", "padded_fraction"));
+    assertEquals(10, Checkpoints.readState(broken.resolve("checkpoints/step-00000010"))
+        .loader().batchesIntoWindow(), "the resume started inside a window");
     List<JsonNode> a = metrics(whole, "train");
-    List<JsonNode> b = metrics(broken, "train");
-    assertEquals(16, b.size());
-    for (int i = 0; i < 16; i++) {
-      assertEquals(a.get(i).path("loss").asDouble(), b.get(i).path("loss").asDouble(), 1e-5,
-          "loss at step " + (i + 1));
-      assertEquals(a.get(i).path("padded_fraction").asDouble(),
-          b.get(i).path("padded_fraction").asDouble(), 1e-9, "batch shape at step " + (i + 1));
-    }
     assertTrue(a.get(0).path("padded_fraction").asDouble() < 0.2,
         "bucketed batches: " + a.get(0).path("padded_fraction"));
   }
