@@ -50,24 +50,4 @@ public final class Instance {
   public int predictions() {
     return maskedPositions.length;
   }
-
-  public int[] inputIds() {
-    return inputIds.clone();
-  }
-
-  public int[] maskedPositions() {
-    return maskedPositions.clone();
-  }
-
-  public int[] maskedIds() {
-    return maskedIds.clone();
-  }
-
-  public float[] maskedWeights() {
-    return maskedWeights.clone();
-  }
-
-  public int nextSentenceLabel() {
-    return nextSentenceLabel;
-  }
 }

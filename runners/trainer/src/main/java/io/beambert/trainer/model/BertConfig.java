@@ -97,11 +97,6 @@ public record BertConfig(
         typeVocabSize, hiddenDropout, attentionDropout, layerNormEps, initializerRange);
   }
 
-  public BertConfig withMaxPositions(int p) {
-    return new BertConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, p,
-        typeVocabSize, hiddenDropout, attentionDropout, layerNormEps, initializerRange);
-  }
-
   public BertConfig withDropout(float hidden, float attention) {
     return new BertConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
         maxPositions, typeVocabSize, hidden, attention, layerNormEps, initializerRange);
