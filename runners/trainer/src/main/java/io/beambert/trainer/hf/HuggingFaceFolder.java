@@ -37,6 +37,12 @@ public final class HuggingFaceFolder {
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
   public static final String VOCAB = "vocab.txt";
+  private static final String TOKENIZER = "tokenizer.json";
+  private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+  private static final String SPECIAL_TOKENS = "special_tokens_map.json";
+  /** Every file {@link #write} writes. */
+  private static final List<String> FILES =
+      List.of(CONFIG, WEIGHTS, VOCAB, TOKENIZER, TOKENIZER_CONFIG, SPECIAL_TOKENS);
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> SPECIAL = List.of("[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK]");
@@ -97,14 +103,14 @@ public final class HuggingFaceFolder {
       lines.add(vocab.tokenAt(i));
     }
     Files.writeString(dir.resolve(VOCAB), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("tokenizer.json"), TokenizerJson.of(lines, doLowerCase));
+    Files.writeString(dir.resolve(TOKENIZER), TokenizerJson.of(lines, doLowerCase));
     ObjectNode special = JSON.createObjectNode();
     for (String token : SPECIAL) {
       if (vocab.contains(token)) {
         special.put(token.substring(1, token.length() - 1).toLowerCase(Locale.ROOT) + "_token", token);
       }
     }
-    Files.writeString(dir.resolve("special_tokens_map.json"), JSON.writeValueAsString(special));
+    Files.writeString(dir.resolve(SPECIAL_TOKENS), JSON.writeValueAsString(special));
     ObjectNode config = special.deepCopy();
     config.put("tokenizer_class", "BertTokenizer");
     config.put("do_lower_case", doLowerCase);
@@ -112,7 +118,23 @@ public final class HuggingFaceFolder {
     config.put("tokenize_chinese_chars", true);
     config.put("model_max_length", maxLength);
     config.put("clean_up_tokenization_spaces", false);
-    Files.writeString(dir.resolve("tokenizer_config.json"), JSON.writeValueAsString(config));
+    Files.writeString(dir.resolve(TOKENIZER_CONFIG), JSON.writeValueAsString(config));
+  }
+
+  /**
+   * Puts the Hugging Face files of a folder {@link #write} wrote into {@code dir} without writing
+   * the model again: as hard links where the file system allows, else as copies. Files written
+   * later are always new files, never rewritten in place, so the two folders cannot diverge.
+   */
+  public static void link(Path from, Path dir) throws IOException {
+    for (String name : FILES) {
+      Path source = from.resolve(name);
+      try {
+        Files.createLink(dir.resolve(name), source);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(source, dir.resolve(name));
+      }
+    }
   }
 
   /**

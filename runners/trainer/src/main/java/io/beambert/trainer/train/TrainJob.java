@@ -152,8 +152,10 @@ public final class TrainJob {
         new Trainer(model, manager, optimizer, schedule, loader, evaluator, writer, listeners, o)
             .run(startStep, start);
       }
+      // The run ends with a checkpoint of its last step: the final model is its model folder.
+      Path last = checkpoints.latest().orElseThrow();
       Path finalModel = out.resolve(FINAL_MODEL);
-      AtomicFolder.replace(finalModel, dir -> HuggingFaceFolder.write(dir, model, vocab, lowerCase));
+      AtomicFolder.replace(finalModel, dir -> HuggingFaceFolder.link(last, dir));
       err.printf(Locale.ROOT, "train: %d step(s) in %.1f s; model written to %s, metrics to %s, curve to %s%n",
           o.steps - startStep, (System.nanoTime() - began) / 1e9, finalModel,
           out.resolve(MetricsLog.FILE), out.resolve(LearningCurve.FILE));
