@@ -10,19 +10,17 @@ import io.beambert.io.RunMetadata;
 import io.beambert.io.ShardNames;
 import io.beambert.io.WriteReferenceShards;
 import io.beambert.schemas.PretrainingInstance;
-import io.beambert.schemas.RunCounts;
 import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
-import io.beambert.transforms.distributed.GenerateDistributed;
-import io.beambert.transforms.distributed.ProgressCounters;
-import io.beambert.transforms.distributed.ReadDocuments;
+import io.beambert.io.ShardOutput;
+import io.beambert.transforms.PretrainingData;
+import io.beambert.transforms.ProgressCounters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +33,6 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
 
 /**
  * {@code beambert pretraining-data}: turns a corpus into masked-LM / next-sentence pretraining
@@ -44,11 +40,11 @@ import org.apache.beam.sdk.transforms.ParDo;
  * PretrainingInstance}) plus {@code DIR/_metadata.json}, written last.
  *
  * <ul>
- *   <li>{@code --mode=distributed} (the default) reads documents with their locations ({@link
- *       ReadDocuments#sources}), groups the locations once into pools of about {@code --nspPoolSize} documents and generates each pool on
- *       its own worker, writing its instances straight to the pool's shard ({@link
- *       GenerateDistributed}): the reference's algorithm with per-document random streams and
- *       random-next partners drawn from the document's pool. Memory per worker is bounded by one
+ *   <li>{@code --mode=distributed} (the default) runs {@link PretrainingData}: reads documents
+ *       with their locations, groups the locations once into pools of about {@code --nspPoolSize}
+ *       documents, and runs each pool's steps (tokenize, pack, pair, truncate, mask) on its own
+ *       worker, writing its instances straight to the pool's shard: the reference's algorithm
+ *       with per-document random streams and random-next partners drawn from the document's pool. Memory per worker is bounded by one
  *       pool; documents that cannot be processed go to {@code DIR/_dead_letter/}. Deterministic
  *       for a seed on any runner, not the reference's instances.
  *   <li>{@code --mode=reference} reproduces Google's {@code create_pretraining_data.py} instance
@@ -163,8 +159,8 @@ public final class PretrainingDataPipeline {
 
     void setMode(String value);
 
-    @Description("Distributed mode: documents per pool (default " + GenerateDistributed.DEFAULT_NSP_POOL_SIZE + "); a random-next segment B comes from another document of the same pool. Larger pools come closer to the reference's draw from the whole corpus and cost memory per worker (one pool's texts, tokens and instances at a time); at least 1.")
-    @Default.Integer(GenerateDistributed.DEFAULT_NSP_POOL_SIZE)
+    @Description("Distributed mode: documents per pool (default " + DEFAULT_NSP_POOL_SIZE + "); a random-next segment B comes from another document of the same pool. Larger pools come closer to the reference's draw from the whole corpus and cost memory per worker (one pool's texts, tokens and instances at a time); at least 1.")
+    @Default.Integer(DEFAULT_NSP_POOL_SIZE)
     int getNspPoolSize();
 
     void setNspPoolSize(int value);
@@ -175,6 +171,9 @@ public final class PretrainingDataPipeline {
 
     void setOverwrite(boolean value);
   }
+
+  /** Default of {@code --nspPoolSize}: {@link InstanceOptions}'s. */
+  static final int DEFAULT_NSP_POOL_SIZE = 250;
 
   static final String REFERENCE = "reference";
   static final String DISTRIBUTED = "distributed";
@@ -212,7 +211,7 @@ public final class PretrainingDataPipeline {
           "                                not the reference's instances; unreadable documents go",
           "                                to DIR/_dead_letter/); reference: bit-exact with",
           "                                create_pretraining_data.py, generated on one worker",
-          "  --nspPoolSize=" + GenerateDistributed.DEFAULT_NSP_POOL_SIZE
+          "  --nspPoolSize=" + DEFAULT_NSP_POOL_SIZE
               + "             distributed: documents per pool; random-next partners come",
           "                                from the document's pool (larger: closer to the",
           "                                reference's whole-corpus draw, more memory per worker)",
@@ -329,6 +328,8 @@ public final class PretrainingDataPipeline {
               .doWholeWordMask(options.getDoWholeWordMask())
               .perWordMaskDecision(options.getPerWordMaskDecision())
               .nonSpecialReplacements(options.getNonSpecialReplacements())
+              .doLowerCase(options.getDoLowerCase())
+              .nspPoolSize(options.getNspPoolSize())
               .build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + e.getMessage(), e);
@@ -351,80 +352,43 @@ public final class PretrainingDataPipeline {
   }
 
   static void buildPipeline(Pipeline pipeline, Options options, Plan plan, long startMillis) {
-    Map<String, Object> described = describe(options);
     String mode = options.getMode().toLowerCase(Locale.ROOT);
-    String runKey =
-        mode + "\n" + plan.instanceOptions + "\n" + options.getDoLowerCase() + "\n" + plan.vocabSha256;
+    String runKey = mode + "\n" + plan.instanceOptions + "\n" + plan.vocabSha256;
+    String optionsJson;
+    try {
+      optionsJson = new ObjectMapper().writeValueAsString(describe(options));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("options of plain values always serialize", e);
+    }
+    ShardOutput output =
+        ShardOutput.to(options.getOutput())
+            .withRunDescription(optionsJson, plan.vocabSha256, runKey)
+            .withStartMillis(startMillis)
+            .withNoDocumentsError(noDocuments(options.getInput()));
     if (mode.equals(DISTRIBUTED)) {
-      distributed(
-          pipeline, options, plan, described, runKey + "\n" + options.getNspPoolSize(), startMillis);
+      pipeline.apply(
+          "PretrainingData",
+          PretrainingData.from(options.getInput(), plan.vocab, plan.instanceOptions)
+              .withNumShards(options.getNumShards())
+              .to(output));
       return;
     }
-    int numShards = referenceShards(options);
     // The reference keeps every line whole; it holds the corpus in memory anyway.
     ReadCorpus read = ReadCorpus.from(options.getInput()).withMaxLineBytes(Utf8Lines.MAX_LINE_BYTES);
     pipeline
         .apply("ReadCorpus", read)
         .apply(
             "GenerateInstances",
-            WriteReferenceShards.to(options.getOutput())
-                .withOptions(plan.instanceOptions)
-                .withVocab(plan.vocab)
-                .withDoLowerCase(options.getDoLowerCase())
-                .withNumShards(numShards)
-                .withRunKey(runKey))
-        .apply(
-            "CommitOutput",
-            ParDo.of(
-                new CommitFn(
-                    options.getOutput(),
-                    options.getInput(),
-                    numShards,
-                    runKey,
-                    described,
-                    plan.vocabSha256,
-                    startMillis)));
+            WriteReferenceShards.to(
+                    output.withCodec("deflate-6").withMarkers(ShardOutput.REFERENCE_MARKERS),
+                    plan.vocab,
+                    plan.instanceOptions)
+                .withNumShards(referenceShards(options)));
   }
 
   /** Reference mode's shard count: {@code --numShards}, 1 when 0. */
   static int referenceShards(Options options) {
     return options.getNumShards() == 0 ? 1 : options.getNumShards();
-  }
-
-  /**
-   * Distributed mode: documents, pools, shards, dead letters and {@code _metadata.json} (which
-   * {@link GenerateDistributed} writes last).
-   */
-  private static void distributed(
-      Pipeline pipeline,
-      Options options,
-      Plan plan,
-      Map<String, Object> described,
-      String runKey,
-      long startMillis) {
-    List<String> vocabLines = new ArrayList<>(plan.vocab.size());
-    for (int i = 0; i < plan.vocab.size(); i++) {
-      vocabLines.add(plan.vocab.tokenAt(i));
-    }
-    String optionsJson;
-    try {
-      optionsJson = new ObjectMapper().writeValueAsString(described);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("options of plain values always serialize", e);
-    }
-    pipeline
-        .apply("ReadDocuments", ReadDocuments.sources(options.getInput()))
-        .apply(
-            "GenerateDistributed",
-            GenerateDistributed.to(options.getOutput(), vocabLines)
-                .withOptions(plan.instanceOptions)
-                .withLowerCase(options.getDoLowerCase())
-                .withNspPoolSize(options.getNspPoolSize())
-                .withNumShards(options.getNumShards())
-                .withRunDescription(optionsJson, plan.vocabSha256, runKey)
-                .withStartMillis(startMillis)
-                .withNoDocumentsError(noDocuments(options.getInput()))
-                .fromSources());
   }
 
   static String noDocuments(String input) {
@@ -456,63 +420,4 @@ public final class PretrainingDataPipeline {
     return m;
   }
 
-  /**
-   * Fails the run when the corpus had no document; otherwise renames the shards and writes {@code
-   * _metadata.json}, the last file of a complete output.
-   */
-  static final class CommitFn extends DoFn<RunCounts, Void> {
-    private final String outputDir;
-    private final String input;
-    private final int numShards;
-    private final String runKey;
-    private final Map<String, Object> options;
-    private final String vocabSha256;
-    private final long startMillis;
-
-    CommitFn(
-        String outputDir,
-        String input,
-        int numShards,
-        String runKey,
-        Map<String, Object> options,
-        String vocabSha256,
-        long startMillis) {
-      this.outputDir = outputDir;
-      this.input = input;
-      this.numShards = numShards;
-      this.runKey = runKey;
-      this.options = new LinkedHashMap<>(options);
-      this.vocabSha256 = vocabSha256;
-      this.startMillis = startMillis;
-    }
-
-    @ProcessElement
-    public void process(@Element RunCounts counts) throws IOException {
-      if (counts.getDocuments() == 0) {
-        throw new IllegalArgumentException(noDocuments(input));
-      }
-      long[] perShard = new long[numShards];
-      for (int i = 0; i < numShards && i < counts.getShardInstances().size(); i++) {
-        perShard[i] = counts.getShardInstances().get(i);
-      }
-      OutputDirectory.commit(outputDir, runKey, perShard);
-      Map<String, Long> c = new LinkedHashMap<>();
-      c.put("documents", counts.getDocuments());
-      c.put("sentences", counts.getSentences());
-      c.put("instances", counts.getInstances());
-      c.put("tokens", counts.getTokens());
-      c.put("instance_tokens", counts.getInstanceTokens());
-      c.put("masked_positions", counts.getMaskedPositions());
-      c.put("random_next", counts.getRandomNext());
-      String json =
-          RunMetadata.withOptions(options)
-              .vocabSha256(vocabSha256)
-              .schema(PretrainingInstance.getClassSchema())
-              .counts(c)
-              .shards(perShard)
-              .wallTimeSeconds((System.currentTimeMillis() - startMillis) / 1000.0)
-              .toJson();
-      OutputDirectory.writeMetadata(outputDir, json);
-    }
-  }
 }

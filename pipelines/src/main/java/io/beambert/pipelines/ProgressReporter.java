@@ -1,6 +1,6 @@
 package io.beambert.pipelines;
 
-import io.beambert.transforms.distributed.ProgressCounters;
+import io.beambert.transforms.ProgressCounters;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;

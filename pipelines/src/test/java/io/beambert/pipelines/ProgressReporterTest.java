@@ -3,7 +3,7 @@ package io.beambert.pipelines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.beambert.transforms.distributed.ProgressCounters;
+import io.beambert.transforms.ProgressCounters;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -5,8 +5,9 @@ import java.util.function.Consumer;
 
 /**
  * The reference's {@code create_instances_from_document} for one document and one pass, composed
- * from {@link SegmentPacker}, {@link NextSentencePairer}, {@link SeqPairTruncator} and {@link
- * MaskedLm}, drawing in exactly the reference's order:
+ * from the building blocks the distributed steps use too ({@link SegmentPacker#pack}, {@link
+ * NextSentencePairer#randomNext}, {@link SeqPairTruncator} and {@link MaskedLm}), on ONE stream,
+ * drawing in exactly the reference's order:
  *
  * <pre>
  * D1/D2 target length (once)
@@ -63,30 +64,17 @@ public final class InstanceMaker {
    */
   public int createPairs(
       int[][] document, PartnerDocuments partners, RandomSource rng, Consumer<SegmentPair> sink) {
-    if (document.length == 0) {
-      return 0;
-    }
-    int target = SegmentPacker.drawTargetLength(rng, maxNumTokens, shortSeqProb);
-    int emitted = 0;
-    int start = 0;
-    while (start < document.length) {
-      int end = SegmentPacker.chunkEnd(document, start, target);
-      int chunkSize = end - start;
-      int split = SegmentPacker.drawSplit(rng, chunkSize);
-      int[] tokensA = SegmentPacker.concat(document, start, start + split);
-      int[] tokensB;
-      boolean randomNext = NextSentencePairer.drawRandomNext(rng, chunkSize);
-      if (randomNext) {
-        int[][] partner = partners.draw(rng);
-        tokensB = NextSentencePairer.randomNextSegment(partner, target - tokensA.length, rng);
-        start += split; // put back the unused sentences
-      } else {
-        tokensB = SegmentPacker.concat(document, start + split, end);
-        start = end;
-      }
-      sink.accept(SeqPairTruncator.truncate(tokensA, tokensB, randomNext, maxNumTokens, rng));
-      emitted++;
-    }
-    return emitted;
+    return SegmentPacker.pack(
+        document,
+        maxNumTokens,
+        shortSeqProb,
+        rng,
+        (tokensA, tokensB, randomNext, target) -> {
+          int[] b =
+              randomNext
+                  ? NextSentencePairer.randomNext(partners, target, tokensA.length, rng)
+                  : tokensB;
+          sink.accept(SeqPairTruncator.truncate(tokensA, b, randomNext, maxNumTokens, rng));
+        });
   }
 }

@@ -23,7 +23,13 @@ import java.util.Objects;
  *       80/10/10 decision per word instead of per piece (bert issue #910)
  *   <li>{@code nonSpecialReplacements} (default false): random replacements drawn only from
  *       non-special vocabulary entries (see {@link InstanceVocab})
+ *   <li>{@code doLowerCase} (default true): the tokenizer's casing
+ *   <li>{@code nspPoolSize} &ge; 1 (default 250) and {@code maxSentenceBytes} &ge; 1 (default
+ *       10,000,000): the distributed mode's pools and its limit on one sentence
  * </ul>
+ *
+ * <p>One object configures every step of a pipeline (tokenizing, packing, pairing, truncation,
+ * masking), so the steps cannot disagree.
  *
  * <pre>{@code
  * InstanceOptions options = InstanceOptions.builder().maxSeqLength(256).dupeFactor(5).build();
@@ -41,6 +47,9 @@ public final class InstanceOptions implements Serializable {
   private final boolean doWholeWordMask;
   private final boolean perWordMaskDecision;
   private final boolean nonSpecialReplacements;
+  private final boolean doLowerCase;
+  private final int nspPoolSize;
+  private final int maxSentenceBytes;
 
   private InstanceOptions(Builder b) {
     this.maxSeqLength = b.maxSeqLength;
@@ -52,6 +61,9 @@ public final class InstanceOptions implements Serializable {
     this.doWholeWordMask = b.doWholeWordMask;
     this.perWordMaskDecision = b.perWordMaskDecision;
     this.nonSpecialReplacements = b.nonSpecialReplacements;
+    this.doLowerCase = b.doLowerCase;
+    this.nspPoolSize = b.nspPoolSize;
+    this.maxSentenceBytes = b.maxSentenceBytes;
   }
 
   /** The reference's defaults. */
@@ -76,6 +88,9 @@ public final class InstanceOptions implements Serializable {
     b.doWholeWordMask = doWholeWordMask;
     b.perWordMaskDecision = perWordMaskDecision;
     b.nonSpecialReplacements = nonSpecialReplacements;
+    b.doLowerCase = doLowerCase;
+    b.nspPoolSize = nspPoolSize;
+    b.maxSentenceBytes = maxSentenceBytes;
     return b;
   }
 
@@ -129,6 +144,30 @@ public final class InstanceOptions implements Serializable {
     return nonSpecialReplacements;
   }
 
+  /**
+   * Lower-case and strip accents before WordPiece (the reference's {@code do_lower_case}; false
+   * for cased vocabularies); default true.
+   */
+  public boolean doLowerCase() {
+    return doLowerCase;
+  }
+
+  /**
+   * Distributed mode: documents per pool; a random-next segment B comes from another document of
+   * the same pool (reference mode draws from the whole corpus); default 250.
+   */
+  public int nspPoolSize() {
+    return nspPoolSize;
+  }
+
+  /**
+   * Distributed mode: longest sentence in UTF-8 bytes; a document with a longer one goes to the
+   * dead letters; default 10,000,000.
+   */
+  public int maxSentenceBytes() {
+    return maxSentenceBytes;
+  }
+
   /** Whether every setting that changes output equals the reference's behaviour. */
   public boolean isReferenceCompatible() {
     return !perWordMaskDecision && !nonSpecialReplacements;
@@ -148,7 +187,10 @@ public final class InstanceOptions implements Serializable {
         && randomSeed == that.randomSeed
         && doWholeWordMask == that.doWholeWordMask
         && perWordMaskDecision == that.perWordMaskDecision
-        && nonSpecialReplacements == that.nonSpecialReplacements;
+        && nonSpecialReplacements == that.nonSpecialReplacements
+        && doLowerCase == that.doLowerCase
+        && nspPoolSize == that.nspPoolSize
+        && maxSentenceBytes == that.maxSentenceBytes;
   }
 
   @Override
@@ -162,7 +204,10 @@ public final class InstanceOptions implements Serializable {
         randomSeed,
         doWholeWordMask,
         perWordMaskDecision,
-        nonSpecialReplacements);
+        nonSpecialReplacements,
+        doLowerCase,
+        nspPoolSize,
+        maxSentenceBytes);
   }
 
   @Override
@@ -176,6 +221,9 @@ public final class InstanceOptions implements Serializable {
         + ", doWholeWordMask=" + doWholeWordMask
         + ", perWordMaskDecision=" + perWordMaskDecision
         + ", nonSpecialReplacements=" + nonSpecialReplacements
+        + ", doLowerCase=" + doLowerCase
+        + ", nspPoolSize=" + nspPoolSize
+        + ", maxSentenceBytes=" + maxSentenceBytes
         + "}";
   }
 
@@ -190,6 +238,9 @@ public final class InstanceOptions implements Serializable {
     private boolean doWholeWordMask = false;
     private boolean perWordMaskDecision = false;
     private boolean nonSpecialReplacements = false;
+    private boolean doLowerCase = true;
+    private int nspPoolSize = 250;
+    private int maxSentenceBytes = 10_000_000;
 
     private Builder() {}
 
@@ -247,6 +298,24 @@ public final class InstanceOptions implements Serializable {
       return this;
     }
 
+    /** Default true. */
+    public Builder doLowerCase(boolean value) {
+      this.doLowerCase = value;
+      return this;
+    }
+
+    /** Default 250. */
+    public Builder nspPoolSize(int value) {
+      this.nspPoolSize = value;
+      return this;
+    }
+
+    /** Default 10,000,000. */
+    public Builder maxSentenceBytes(int value) {
+      this.maxSentenceBytes = value;
+      return this;
+    }
+
     /**
      * Validates and returns the options.
      *
@@ -275,6 +344,13 @@ public final class InstanceOptions implements Serializable {
       if (perWordMaskDecision && !doWholeWordMask) {
         throw new IllegalArgumentException(
             "perWordMaskDecision=true needs doWholeWordMask=true (got doWholeWordMask=false)");
+      }
+      if (nspPoolSize < 1) {
+        throw new IllegalArgumentException("nspPoolSize must be at least 1, got " + nspPoolSize);
+      }
+      if (maxSentenceBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxSentenceBytes must be positive, got " + maxSentenceBytes);
       }
       return new InstanceOptions(this);
     }

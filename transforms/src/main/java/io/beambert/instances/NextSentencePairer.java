@@ -46,6 +46,15 @@ public final class NextSentencePairer {
   }
 
   /**
+   * Segment B of a random next for a chunk with {@code lengthA} tokens in A: the partner (C3,
+   * {@code partners}), then its run of sentences towards {@code targetLength - lengthA} tokens (C4).
+   */
+  public static int[] randomNext(
+      PartnerDocuments partners, int targetLength, int lengthA, RandomSource rng) {
+    return randomNextSegment(partners.draw(rng), targetLength - lengthA, rng);
+  }
+
+  /**
    * Segment B of a random next: draw C4 {@code randint(0, partner.length - 1)} for the start
    * sentence (drawn even for a one-sentence partner), then whole sentences from there until B has
    * at least {@code targetLengthB} tokens or the partner ends; at least one sentence.

@@ -53,6 +53,56 @@ public final class SegmentPacker {
     return chunkSize >= 2 ? rng.randint(1, chunkSize - 1) : 1;
   }
 
+  /** Receives the chunks of one document's pass, in order, while it is packed. */
+  @FunctionalInterface
+  public interface ChunkSink {
+    /**
+     * One chunk: segment A, and B when it is the actual continuation ({@code tokensB} is empty for
+     * a random next, which the caller draws), with the pass's target length. Runs before the next
+     * chunk's draws, so a caller drawing on the same stream keeps the reference's order.
+     */
+    void accept(int[] tokensA, int[] tokensB, boolean randomNext, int targetLength);
+  }
+
+  private static final int[] NONE = new int[0];
+
+  /**
+   * Packs one document for one pass, the reference's loop: the target length once (D1/D2), then per
+   * chunk the split (C1) and the random-next decision (C2, {@link
+   * NextSentencePairer#drawRandomNext}). A random next puts the chunk's sentences after A back: the
+   * next chunk starts right after A.
+   *
+   * @param document non-empty sentences of ids; an empty document yields nothing and draws nothing
+   * @return the number of chunks
+   */
+  public static int pack(
+      int[][] document, int maxNumTokens, double shortSeqProb, RandomSource rng, ChunkSink sink) {
+    if (document.length == 0) {
+      return 0;
+    }
+    int target = drawTargetLength(rng, maxNumTokens, shortSeqProb);
+    int chunks = 0;
+    int start = 0;
+    while (start < document.length) {
+      int end = chunkEnd(document, start, target);
+      int chunkSize = end - start;
+      int split = drawSplit(rng, chunkSize);
+      int[] tokensA = concat(document, start, start + split);
+      boolean randomNext = NextSentencePairer.drawRandomNext(rng, chunkSize);
+      int[] tokensB;
+      if (randomNext) {
+        tokensB = NONE;
+        start += split; // put back the unused sentences
+      } else {
+        tokensB = concat(document, start + split, end);
+        start = end;
+      }
+      sink.accept(tokensA, tokensB, randomNext, target);
+      chunks++;
+    }
+    return chunks;
+  }
+
   /** Concatenation of sentences {@code from} (inclusive) to {@code to} (exclusive). No draws. */
   public static int[] concat(int[][] document, int from, int to) {
     int length = 0;

@@ -32,7 +32,11 @@ public final class SegmentPair {
     return new SegmentPair(tokensA.clone(), tokensB.clone(), randomNext);
   }
 
-  static SegmentPair wrap(int[] tokensA, int[] tokensB, boolean randomNext) {
+  /**
+   * A pair that takes over the arrays, without copying: the caller must not change them afterwards.
+   * For the generators, which make each segment once.
+   */
+  public static SegmentPair adopt(int[] tokensA, int[] tokensB, boolean randomNext) {
     return new SegmentPair(tokensA, tokensB, randomNext);
   }
 

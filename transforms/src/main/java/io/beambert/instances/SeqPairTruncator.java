@@ -49,6 +49,16 @@ public final class SeqPairTruncator {
       return backB;
     }
 
+    /** What is left of A ({@code a} itself when nothing is cut from it). */
+    public int[] keepA(int[] a) {
+      return frontA + backA == 0 ? a : Arrays.copyOfRange(a, frontA, a.length - backA);
+    }
+
+    /** What is left of B ({@code b} itself when nothing is cut from it). */
+    public int[] keepB(int[] b) {
+      return frontB + backB == 0 ? b : Arrays.copyOfRange(b, frontB, b.length - backB);
+    }
+
     /** Whether nothing is removed. */
     public boolean isEmpty() {
       return frontA + backA + frontB + backB == 0;
@@ -102,15 +112,10 @@ public final class SeqPairTruncator {
     return truncate(pair.tokensA(), pair.tokensB(), pair.isRandomNext(), maxNumTokens, rng);
   }
 
-  static SegmentPair truncate(
+  /** Truncates segments A and B, which the returned pair takes over (no copy when they fit). */
+  public static SegmentPair truncate(
       int[] tokensA, int[] tokensB, boolean randomNext, int maxNumTokens, RandomSource rng) {
     Cut cut = truncate(tokensA.length, tokensB.length, maxNumTokens, rng);
-    if (cut.isEmpty()) {
-      return SegmentPair.wrap(tokensA, tokensB, randomNext);
-    }
-    return SegmentPair.wrap(
-        Arrays.copyOfRange(tokensA, cut.frontA, tokensA.length - cut.backA),
-        Arrays.copyOfRange(tokensB, cut.frontB, tokensB.length - cut.backB),
-        randomNext);
+    return SegmentPair.adopt(cut.keepA(tokensA), cut.keepB(tokensB), randomNext);
   }
 }

@@ -79,6 +79,19 @@ public final class InstanceShardWriter implements AutoCloseable {
     return open(outputDir, index, index + 1, numShards, codec, markerDomain, runKey);
   }
 
+  /**
+   * Opens the temporary files of every shard, like {@link #open(String, int, String)}, in the given
+   * format (see {@link #openShard(String, int, int, CodecFactory, String, String)}).
+   */
+  public static InstanceShardWriter open(
+      String outputDir, int numShards, CodecFactory codec, String markerDomain, String runKey)
+      throws IOException {
+    if (numShards < 1) {
+      throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
+    }
+    return open(outputDir, 0, numShards, numShards, codec, markerDomain, runKey);
+  }
+
   /** The reference mode's codec. */
   private static final CodecFactory REFERENCE_CODEC = CodecFactory.deflateCodec(6);
 

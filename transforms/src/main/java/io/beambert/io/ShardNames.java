@@ -38,6 +38,11 @@ public final class ShardNames {
     return String.format(Locale.ROOT, "part-%05d-of-%05d.avro", index, numShards);
   }
 
+  /** Name of dead-letter file {@code index} of {@code count}, inside {@link #DEAD_LETTER_DIR}. */
+  public static String deadLetters(int index, int count) {
+    return String.format(Locale.ROOT, "part-%05d-of-%05d.jsonl", index, count);
+  }
+
   /** Returns the temporary name of shard {@code index} while it is written. */
   public static String tempShard(int index, int numShards) {
     return "." + shard(index, numShards) + ".inprogress";

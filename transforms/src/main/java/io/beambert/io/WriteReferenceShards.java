@@ -8,11 +8,10 @@ import io.beambert.instances.distributed.AvroInstanceEncoder;
 import io.beambert.schemas.RunCounts;
 import io.beambert.schemas.CorpusLine;
 import io.beambert.schemas.TokenizedLine;
-import io.beambert.text.BertTokenizer;
 import io.beambert.text.SerializableTokenizer;
 import io.beambert.text.PyStr;
 import io.beambert.text.Vocab;
-import io.beambert.transforms.distributed.ProgressCounters;
+import io.beambert.transforms.ProgressCounters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -36,9 +35,10 @@ import org.apache.beam.sdk.values.PCollection;
  * reference's {@code create_pretraining_data.py} and writes them round-robin into Avro shards.
  *
  * <p>Input: {@code PCollection<CorpusLine>} (from {@link ReadCorpus}, any order). Output: a {@code
- * PCollection<RunCounts>} with exactly one element (zeros for a corpus without documents), after
- * the shards have been written under their temporary names in the output directory; {@link
- * OutputDirectory#commit} then gives them their final names.
+ * PCollection<RunCounts>} with exactly one element, the run's counts, after the shards have been
+ * written and committed by {@link CommitOutput}, the commit of the distributed mode too (empty
+ * shards, renames, {@code _metadata.json} last). The instances are encoded with the distributed
+ * mode's encoder and written with the same shard writer ({@link ShardOutput}).
  *
  * <p>Lines are tokenized in parallel. The reference's algorithm then draws from one sequential
  * random stream over the whole corpus, so the rest runs on one worker: the tokenized lines are
@@ -67,58 +67,33 @@ import org.apache.beam.sdk.values.PCollection;
  * <pre>{@code
  * PCollection<RunCounts> counts =
  *     pipeline.apply(ReadCorpus.from("corpus/*.txt"))
- *         .apply(WriteReferenceShards.to("out/").withVocab(vocab).withNumShards(4));
+ *         .apply(WriteReferenceShards.to(ShardOutput.to("out/"), vocab, options).withNumShards(4));
  * }</pre>
  */
 public final class WriteReferenceShards
     extends PTransform<PCollection<CorpusLine>, PCollection<RunCounts>> {
 
-  private final String outputDir;
+  private final ShardOutput output;
   private final InstanceOptions options;
   private final Vocab vocab;
-  private final boolean doLowerCase;
   private final int numShards;
-  private final String runKey;
 
   private WriteReferenceShards(
-      String outputDir,
-      InstanceOptions options,
-      Vocab vocab,
-      boolean doLowerCase,
-      int numShards,
-      String runKey) {
-    this.outputDir = outputDir;
+      ShardOutput output, InstanceOptions options, Vocab vocab, int numShards) {
+    this.output = output;
     this.options = options;
     this.vocab = vocab;
-    this.doLowerCase = doLowerCase;
     this.numShards = numShards;
-    this.runKey = runKey;
-  }
-
-  /** Writes into {@code outputDir}, reference defaults, one shard; a vocabulary is required. */
-  public static WriteReferenceShards to(String outputDir) {
-    if (outputDir == null || outputDir.isEmpty()) {
-      throw new IllegalArgumentException("outputDir must be a directory, got '" + outputDir + "'");
-    }
-    return new WriteReferenceShards(outputDir, InstanceOptions.defaults(), null, true, 1, "");
-  }
-
-  /** The generation settings; default {@link InstanceOptions#defaults()}. */
-  public WriteReferenceShards withOptions(InstanceOptions options) {
-    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
   }
 
   /**
-   * The vocabulary of tokenization and masking; required; must hold [CLS], [SEP], [MASK], [UNK].
+   * Writes into {@code output} (deflate-compressed, with reference mode's sync markers, unless
+   * {@code output} says otherwise), tokenizing and masking with {@code vocab} (must hold [CLS],
+   * [SEP], [MASK], [UNK]) and the options (casing included); one shard.
    */
-  public WriteReferenceShards withVocab(Vocab vocab) {
+  public static WriteReferenceShards to(ShardOutput output, Vocab vocab, InstanceOptions options) {
     InstanceVocab.from(vocab); // fails early, naming a missing special token
-    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
-  }
-
-  /** Lower-case and strip accents before WordPiece (uncased vocabularies); default true. */
-  public WriteReferenceShards withDoLowerCase(boolean doLowerCase) {
-    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
+    return new WriteReferenceShards(output, options, vocab, 1);
   }
 
   /** Number of shards, at least 1; default 1. Instance k goes to shard k mod numShards. */
@@ -126,33 +101,20 @@ public final class WriteReferenceShards
     if (numShards < 1) {
       throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
     }
-    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
-  }
-
-  /**
-   * Text that identifies the run's content (e.g. options and vocabulary digest); seeds the shards'
-   * Avro sync markers. Default: the options' text.
-   */
-  public WriteReferenceShards withRunKey(String runKey) {
-    return new WriteReferenceShards(outputDir, options, vocab, doLowerCase, numShards, runKey);
+    return new WriteReferenceShards(output, options, vocab, numShards);
   }
 
   @Override
   public PCollection<RunCounts> expand(PCollection<CorpusLine> lines) {
-    if (vocab == null) {
-      throw new IllegalArgumentException("WriteReferenceShards needs withVocab(...)");
-    }
-    String key = runKey.isEmpty() ? options.toString() : runKey;
     return lines
-        .apply("TokenizeLines", ParDo.of(new TokenizeLineFn(vocab, doLowerCase)))
+        .apply("TokenizeLines", ParDo.of(new TokenizeLineFn(vocab, options.doLowerCase())))
         .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(TokenizedLine.class)))
         .apply("GatherCorpus", GroupByKey.create())
         .apply(
             "GenerateAndWrite",
-            ParDo.of(new GenerateFn(outputDir, options, InstanceVocab.from(vocab), numShards, key)))
+            ParDo.of(new GenerateFn(output, options, InstanceVocab.from(vocab), numShards)))
         .setCoder(AvroCoder.of(RunCounts.class))
-        .apply("Total", Combine.globally(new Counts.SumFn()))
-        .setCoder(AvroCoder.of(RunCounts.class));
+        .apply("Commit", CommitOutput.to(output));
   }
 
   /** A tokenized line on its way back into input order. */
@@ -177,7 +139,7 @@ public final class WriteReferenceShards
    * Puts lines into input order (file name, then line) and reads them like the reference reads
    * its files, as one stream; returns the non-empty documents in input order.
    */
-  static List<int[][]> documents(Iterable<TokenizedLine> grouped) {
+  static List<int[][]> documents(Iterable<TokenizedLine> grouped, long[] empty) {
     List<Line> lines = new ArrayList<>();
     for (TokenizedLine l : grouped) {
       lines.add(new Line(l));
@@ -185,21 +147,29 @@ public final class WriteReferenceShards
     lines.sort(Comparator.<Line, String>comparing(l -> l.file).thenComparingLong(l -> l.number));
     List<int[][]> out = new ArrayList<>();
     List<int[]> current = new ArrayList<>();
+    boolean open = false; // a document has non-blank lines so far
     for (Line l : lines) {
       if (l.blank) {
-        flush(current, out);
+        flush(open, current, out, empty);
         current = new ArrayList<>();
-      } else if (l.ids.length > 0) {
-        current.add(l.ids);
+        open = false;
+      } else {
+        open = true;
+        if (l.ids.length > 0) {
+          current.add(l.ids);
+        }
       }
     }
-    flush(current, out);
+    flush(open, current, out, empty);
     return out;
   }
 
-  private static void flush(List<int[]> sentences, List<int[][]> out) {
+  private static void flush(
+      boolean open, List<int[]> sentences, List<int[][]> out, long[] empty) {
     if (!sentences.isEmpty()) {
       out.add(sentences.toArray(new int[0][]));
+    } else if (open) {
+      empty[0]++;
     }
   }
 
@@ -216,10 +186,8 @@ public final class WriteReferenceShards
       boolean blank = PyStr.strip(line.getText()).isEmpty();
       List<Integer> ids = new ArrayList<>();
       if (!blank) {
-        BertTokenizer tokenizer = this.tokenizer.get();
-        int n = tokenizer.tokenizeToIdBuffer(line.getText());
-        for (int k = 0; k < n; k++) {
-          ids.add(tokenizer.idAt(k));
+        for (int id : tokenizer.get().tokenizeToIds(line.getText())) {
+          ids.add(id);
         }
       }
       out.output(KV.of(0, new TokenizedLine(line.getFile(), line.getLine(), blank, ids)));
@@ -228,30 +196,28 @@ public final class WriteReferenceShards
 
   /** Runs the reference algorithm over the gathered corpus and streams instances into shards. */
   static final class GenerateFn extends DoFn<KV<Integer, Iterable<TokenizedLine>>, RunCounts> {
-    private final String outputDir;
+    private final ShardOutput output;
     private final InstanceOptions options;
     private final InstanceVocab vocab;
     private final int numShards;
-    private final String runKey;
     private final Counter documentsCounter =
         Metrics.counter(WriteReferenceShards.class, "reference_documents");
     private final Counter instancesCounter =
         Metrics.counter(WriteReferenceShards.class, "reference_instances");
 
-    GenerateFn(
-        String outputDir, InstanceOptions options, InstanceVocab vocab, int numShards, String runKey) {
-      this.outputDir = outputDir;
+    GenerateFn(ShardOutput output, InstanceOptions options, InstanceVocab vocab, int numShards) {
+      this.output = output;
       this.options = options;
       this.vocab = vocab;
       this.numShards = numShards;
-      this.runKey = runKey;
     }
 
     @ProcessElement
     public void process(
         @Element KV<Integer, Iterable<TokenizedLine>> corpus, OutputReceiver<RunCounts> out)
         throws IOException {
-      List<int[][]> documents = documents(corpus.getValue());
+      long[] empty = {0};
+      List<int[][]> documents = documents(corpus.getValue(), empty);
       long sentences = 0;
       long tokens = 0;
       for (int[][] d : documents) {
@@ -261,7 +227,9 @@ public final class WriteReferenceShards
         }
       }
       RunCounts counts = Counts.zero();
-      counts.setDocuments((long) documents.size());
+      counts.setDocumentsRead(documents.size() + empty[0]);
+      counts.setDocumentsUsed((long) documents.size());
+      counts.setDocumentsEmpty(empty[0]);
       counts.setSentences(sentences);
       counts.setTokens(tokens);
       documentsCounter.inc(documents.size());
@@ -270,19 +238,16 @@ public final class WriteReferenceShards
         out.output(counts);
         return;
       }
-      int maxSeqLength = options.maxSeqLength();
-      int maxPredictions = options.maxPredictionsPerSeq();
-      AvroInstanceEncoder encoder = new AvroInstanceEncoder(maxSeqLength, maxPredictions);
-      long[] instanceTokens = new long[1];
-      long[] masked = new long[1];
-      long[] randomNext = new long[1];
-      try (InstanceShardWriter writer = InstanceShardWriter.open(outputDir, numShards, runKey)) {
+      AvroInstanceEncoder encoder =
+          new AvroInstanceEncoder(options.maxSeqLength(), options.maxPredictionsPerSeq());
+      long[] totals = new long[3]; // instance tokens, masked positions, random nexts
+      try (InstanceShardWriter writer = output.openAll(numShards)) {
         new ReferenceGenerator(options, vocab).generate(
             documents,
             (TrainingInstance instance) -> {
-              instanceTokens[0] += instance.length();
-              masked[0] += instance.maskedCount();
-              randomNext[0] += instance.isRandomNext() ? 1 : 0;
+              totals[0] += instance.length();
+              totals[1] += instance.maskedCount();
+              totals[2] += instance.isRandomNext() ? 1 : 0;
               try {
                 writer.writeEncoded(encoder.buffer(), 0, encoder.encode(instance));
                 ProgressCounters.addInstances(1);
@@ -300,9 +265,9 @@ public final class WriteReferenceShards
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
-      counts.setInstanceTokens(instanceTokens[0]);
-      counts.setMaskedPositions(masked[0]);
-      counts.setRandomNext(randomNext[0]);
+      counts.setInstanceTokens(totals[0]);
+      counts.setMaskedPositions(totals[1]);
+      counts.setRandomNext(totals[2]);
       instancesCounter.inc(counts.getInstances());
       out.output(counts);
     }

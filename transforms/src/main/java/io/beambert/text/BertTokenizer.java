@@ -121,6 +121,22 @@ public final class BertTokenizer {
   }
 
   /**
+   * The ids of each sentence, in order, leaving out sentences that tokenize to nothing (only
+   * whitespace or control characters): how the reference tokenizes the lines of a document, which
+   * skips such a line without ending the document.
+   */
+  public int[][] tokenizeSentences(List<String> sentences) {
+    List<int[]> out = new ArrayList<>(sentences.size());
+    for (String sentence : sentences) {
+      int[] ids = tokenizeToIds(sentence);
+      if (ids.length > 0) {
+        out.add(ids);
+      }
+    }
+    return out.toArray(new int[0][]);
+  }
+
+  /**
    * Tokenizes to ids into an internal buffer, valid until the next call on this tokenizer.
    *
    * @return the number of ids, readable with {@link #idAt(int)}

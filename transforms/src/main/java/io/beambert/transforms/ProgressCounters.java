@@ -1,4 +1,4 @@
-package io.beambert.transforms.distributed;
+package io.beambert.transforms;
 
 import java.util.concurrent.atomic.LongAdder;
 

@@ -1,4 +1,4 @@
-package io.beambert.transforms.distributed;
+package io.beambert.transforms;
 
 import io.beambert.instances.distributed.ContentId;
 import io.beambert.text.PyStr;

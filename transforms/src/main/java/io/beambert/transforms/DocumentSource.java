@@ -1,4 +1,4 @@
-package io.beambert.transforms.distributed;
+package io.beambert.transforms;
 
 import io.beambert.text.PyStr;
 import io.beambert.text.Utf8Lines;

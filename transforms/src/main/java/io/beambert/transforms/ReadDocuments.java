@@ -1,4 +1,4 @@
-package io.beambert.transforms.distributed;
+package io.beambert.transforms;
 
 import io.beambert.instances.distributed.ContentId;
 import io.beambert.io.FileRanges;
@@ -25,24 +25,30 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Reads corpus files in the reference input format into documents keyed by their content id.
+ * Reads corpus files in the reference input format into documents keyed by their content id: the
+ * one document reader of beambert.
  *
- * <p>Output: {@code KV<id, text>}, where text is the document's stripped non-blank lines joined
- * with {@code '\n'} and id is {@link ContentId#of} over those lines. Lines are read like the
- * reference reads them ({@link Utf8Lines}: split on {@code '\n'}, invalid UTF-8 dropped, Python's
- * {@code str.strip()}); a blank line ends a document, and so does the end of a file (unlike the
- * reference, which would continue a document into the next file, because the order of files must
- * not matter here). Each file, or each 8 MiB range of a large uncompressed file, is streamed by one
- * worker, one document in memory at a time.
+ * <p>Output: {@code KV<id, DocumentSource>}. A document is a run of non-blank lines; its text is
+ * those lines, stripped, joined with {@code '\n'}, and its id is {@link ContentId#of} over them (a
+ * hash of the content only, so ids do not depend on file names, file order or position). The
+ * {@link DocumentSource} is where the text is read again (file and byte range, for an uncompressed
+ * file) or the text itself (compressed files), so that a grouping of documents shuffles a few
+ * dozen bytes per document, not the corpus. Lines are read like the reference reads them ({@link
+ * Utf8Lines}: split on {@code '\n'}, invalid UTF-8 dropped, Python's {@code str.strip()}); a blank
+ * line ends a document, and so does the end of a file (unlike the reference, which would continue
+ * a document into the next file, because the order of files must not matter here). Each file, or
+ * each 8 MiB range of a large uncompressed file, is streamed by one worker, one document in memory
+ * at a time.
  *
- * <p>Deterministic: the ids and texts do not depend on file order, bundling or runner. Metrics:
- * counter {@code documents_read}.
+ * <p>Deterministic: the ids and texts do not depend on file order, bundling or runner. Metrics
+ * (namespace {@value PretrainingData#METRICS}): counter {@code documents_read}.
  *
  * <pre>{@code
- * PCollection<KV<String, String>> docs = pipeline.apply(ReadDocuments.from("corpus/*.txt"));
+ * PCollection<KV<String, DocumentSource>> docs = pipeline.apply(ReadDocuments.from("corpus/*.txt"));
  * }</pre>
  */
-public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<String, String>>> {
+public final class ReadDocuments
+    extends PTransform<PBegin, PCollection<KV<String, DocumentSource>>> {
   private final String filepattern;
   private final long rangeBytes;
 
@@ -64,50 +70,11 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
     return new ReadDocuments(filepattern, RANGE_BYTES);
   }
 
-  /**
-   * Reads the files matching {@code filepattern} into documents keyed by their content id, each
-   * with a {@link DocumentSource}: its location (file, byte range) in an uncompressed file, or its
-   * text in a compressed one. Ids and texts are those of {@link #from}; {@link
-   * GenerateDistributed#fromSources()} generates from them without carrying the texts through its
-   * shuffle.
-   *
-   * <pre>{@code
-   * pipeline
-   *     .apply(ReadDocuments.sources("corpus/*.txt"))
-   *     .apply(GenerateDistributed.to("out", vocabLines).fromSources());
-   * }</pre>
-   */
-  public static Sources sources(String filepattern) {
-    return new Sources(from(filepattern));
-  }
-
-  /** {@link ReadDocuments#sources}: documents as {@code KV<id, DocumentSource>}. */
-  public static final class Sources
-      extends PTransform<PBegin, PCollection<KV<String, DocumentSource>>> {
-    private final ReadDocuments read;
-
-    private Sources(ReadDocuments read) {
-      this.read = read;
-    }
-
-    /** Reads large files in ranges of {@code rangeBytes} (tests: small). */
-    Sources withRangeBytes(long rangeBytes) {
-      return new Sources(read.withRangeBytes(rangeBytes));
-    }
-
-    @Override
-    public PCollection<KV<String, DocumentSource>> expand(PBegin begin) {
-      return read.pieces(begin)
-          .apply("SplitDocuments", ParDo.of(new SourcesFn(read.rangeBytes)))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder()));
-    }
-  }
-
   @Override
-  public PCollection<KV<String, String>> expand(PBegin begin) {
+  public PCollection<KV<String, DocumentSource>> expand(PBegin begin) {
     return pieces(begin)
-        .apply("SplitDocuments", ParDo.of(new SplitFn(rangeBytes)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+        .apply("SplitDocuments", ParDo.of(new SourcesFn(rangeBytes)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder()));
   }
 
   /** The matched files, large ones as ranges ({@link FileRanges}). */
@@ -201,63 +168,41 @@ public final class ReadDocuments extends PTransform<PBegin, PCollection<KV<Strin
     }
   }
 
-  /** Streams one file, or one range of it, and emits its documents keyed by content id. */
-  private abstract static class DocumentsFn<T>
-      extends DoFn<KV<FileIO.ReadableFile, Long>, KV<String, T>> {
-    private final Counter read = Metrics.counter(GenerateDistributed.METRICS, "documents_read");
+  /**
+   * Streams one file, or one range of it, and emits its documents keyed by content id, with their
+   * locations (texts when the file cannot be read from an offset).
+   */
+  static final class SourcesFn extends DoFn<KV<FileIO.ReadableFile, Long>, KV<String, DocumentSource>> {
+    private final Counter read = Metrics.counter(PretrainingData.METRICS, "documents_read");
     private final long rangeBytes;
 
-    DocumentsFn(long rangeBytes) {
+    SourcesFn(long rangeBytes) {
       this.rangeBytes = rangeBytes;
     }
 
-    /** What a document of {@code file} is emitted as. */
-    abstract T value(FileIO.ReadableFile file, List<String> sentences, long start, long end);
-
     @ProcessElement
     public void process(
-        @Element KV<FileIO.ReadableFile, Long> piece, OutputReceiver<KV<String, T>> out)
+        @Element KV<FileIO.ReadableFile, Long> piece,
+        OutputReceiver<KV<String, DocumentSource>> out)
         throws IOException {
       FileIO.ReadableFile file = piece.getKey();
+      boolean seekable =
+          file.getCompression() == Compression.UNCOMPRESSED
+              && file.getMetadata().isReadSeekEfficient();
       split(
           file,
           piece.getValue(),
           rangeBytes,
           (sentences, start, end) -> {
-            out.output(KV.of(ContentId.of(sentences), value(file, sentences, start, end)));
+            DocumentSource source =
+                seekable && end - start <= Integer.MAX_VALUE - 16
+                    ? DocumentSource.at(
+                        file.getMetadata().resourceId().toString(), start, end - start,
+                        DocumentSource.textHash(sentences))
+                    : DocumentSource.text(String.join("\n", sentences));
+            out.output(KV.of(ContentId.of(sentences), source));
             read.inc();
           });
-    }
-  }
-
-  /** Emits documents with their texts. */
-  static final class SplitFn extends DocumentsFn<String> {
-    SplitFn(long rangeBytes) {
-      super(rangeBytes);
-    }
-
-    @Override
-    String value(FileIO.ReadableFile file, List<String> sentences, long start, long end) {
-      return String.join("\n", sentences);
-    }
-  }
-
-  /** Emits documents with their locations (texts when the file cannot be read from an offset). */
-  static final class SourcesFn extends DocumentsFn<DocumentSource> {
-    SourcesFn(long rangeBytes) {
-      super(rangeBytes);
-    }
-
-    @Override
-    DocumentSource value(FileIO.ReadableFile file, List<String> sentences, long start, long end) {
-      boolean seekable =
-          file.getCompression() == Compression.UNCOMPRESSED
-              && file.getMetadata().isReadSeekEfficient();
-      return seekable && end - start <= Integer.MAX_VALUE - 16
-          ? DocumentSource.at(
-              file.getMetadata().resourceId().toString(), start, end - start,
-              DocumentSource.textHash(sentences))
-          : DocumentSource.text(String.join("\n", sentences));
     }
   }
 }

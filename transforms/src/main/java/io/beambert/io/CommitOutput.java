@@ -1,0 +1,80 @@
+package io.beambert.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beambert.schemas.PretrainingInstance;
+import io.beambert.schemas.RunCounts;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * The one commit of a pretraining-data run, in both modes: sums the counts of the shard writers
+ * (one {@link RunCounts} per pool or writer, with the instances of its shards), fails the run
+ * when no document gave instances (if asked to), writes an empty shard for each shard that received
+ * nothing, renames the temporary shards ({@link OutputDirectory#commit}) and writes {@code
+ * _metadata.json} last ({@link RunMetadata}), its counts under the schema's names.
+ *
+ * <p>Output: the run's total counts, one element. Safe to retry (see {@link OutputDirectory}).
+ */
+public final class CommitOutput extends PTransform<PCollection<RunCounts>, PCollection<RunCounts>> {
+  private final ShardOutput output;
+
+  private CommitOutput(ShardOutput output) {
+    this.output = output;
+  }
+
+  /** Commits into {@code output}'s directory. */
+  public static CommitOutput to(ShardOutput output) {
+    return new CommitOutput(output);
+  }
+
+  @Override
+  public PCollection<RunCounts> expand(PCollection<RunCounts> counts) {
+    return counts
+        .apply("SumCounts", Combine.globally(new Counts.SumFn()))
+        .setCoder(AvroCoder.of(RunCounts.class))
+        .apply("RenameShardsAndWriteMetadata", ParDo.of(new CommitFn(output)))
+        .setCoder(AvroCoder.of(RunCounts.class));
+  }
+
+  /** Renames the shards and writes {@code _metadata.json}. */
+  static final class CommitFn extends DoFn<RunCounts, RunCounts> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ShardOutput output;
+
+    CommitFn(ShardOutput output) {
+      this.output = output;
+    }
+
+    @ProcessElement
+    public void process(@Element RunCounts counts, OutputReceiver<RunCounts> out)
+        throws IOException {
+      if (output.noDocumentsError() != null && counts.getDocumentsUsed() == 0) {
+        throw new IllegalArgumentException(output.noDocumentsError());
+      }
+      // No pool at all (no document read): one empty shard, so the output is still a data set.
+      long[] perShard = counts.getShardInstances().isEmpty() ? new long[1] : Counts.perShard(counts);
+      int n = perShard.length;
+      OutputDirectory.commit(output.outputDir(), perShard, i -> output.openShard(i, n));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> options = JSON.readValue(output.optionsJson(), LinkedHashMap.class);
+      RunMetadata metadata =
+          RunMetadata.withOptions(options)
+              .vocabSha256(output.vocabSha256())
+              .schema(PretrainingInstance.getClassSchema())
+              .counts(Counts.byName(counts))
+              .shards(perShard);
+      if (output.startMillis() >= 0) {
+        metadata.wallTimeSeconds((System.currentTimeMillis() - output.startMillis()) / 1000.0);
+      }
+      OutputDirectory.writeMetadata(output.outputDir(), metadata.toJson());
+      out.output(counts);
+    }
+  }
+}
