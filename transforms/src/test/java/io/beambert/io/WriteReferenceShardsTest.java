@@ -48,7 +48,7 @@ class WriteReferenceShardsTest {
                 line("/c/c.txt", 10, 60),
                 line("/c/c.txt", 2, 55)));
     Collections.shuffle(lines, new java.util.Random(7));
-    List<int[][]> docs = WriteReferenceShards.documents(lines);
+    List<int[][]> docs = WriteReferenceShards.documents(lines, new long[1]);
     assertEquals(4, docs.size());
     assertArrayEquals(ids(10), docs.get(0));
     assertArrayEquals(ids(20, 21, 30), docs.get(1));
@@ -58,7 +58,7 @@ class WriteReferenceShardsTest {
 
   @Test
   void emptyCorpus() {
-    assertEquals(0, WriteReferenceShards.documents(List.of()).size());
-    assertEquals(0, WriteReferenceShards.documents(List.of(blank("f", 0), line("f", 1, -1))).size());
+    assertEquals(0, WriteReferenceShards.documents(List.of(), new long[1]).size());
+    assertEquals(0, WriteReferenceShards.documents(List.of(blank("f", 0), line("f", 1, -1)), new long[1]).size());
   }
 }

@@ -124,9 +124,9 @@ class DistributedStatisticsTest {
       List<List<String>> raw, InstanceOptions base, InstanceOptions distBase, boolean lowerCase,
       int seeds, int poolSize, String label) throws IOException {
     Vocab vocab = TestCorpus.vocab();
-    InstanceVocab iv = PoolGeneratorTest.instanceVocab(vocab);
+    InstanceVocab iv = InstanceVocab.from(vocab);
     BertTokenizer tokenizer = new BertTokenizer(vocab, lowerCase);
-    List<PoolGeneratorTest.Doc> docs = PoolGeneratorTest.docs(raw, tokenizer);
+    List<PoolStepsTest.Doc> docs = PoolStepsTest.docs(raw, tokenizer);
     List<int[][]> tokens = new ArrayList<>();
     docs.forEach(d -> tokens.add(d.tokens()));
     int pools = Math.max(1, (docs.size() + poolSize - 1) / poolSize);
@@ -137,8 +137,9 @@ class DistributedStatisticsTest {
       InstanceOptions o = base.toBuilder().randomSeed(base.randomSeed() + 1000L * s).build();
       new ReferenceGenerator(o, iv).generate(tokens, i -> ref.add(i, o.maxSeqLength(), maskId));
       InstanceOptions od =
-          distBase.toBuilder().randomSeed(base.randomSeed() + 1000L * s).build();
-      for (TrainingInstance i : PoolGeneratorTest.distributed(docs, pools, od, iv)) {
+          distBase.toBuilder().randomSeed(base.randomSeed() + 1000L * s).doLowerCase(lowerCase)
+              .build();
+      for (TrainingInstance i : PoolStepsTest.distributed(docs, pools, od, vocab)) {
         dist.add(i, o.maxSeqLength(), maskId);
       }
     }

@@ -1,4 +1,4 @@
-package io.beambert.transforms.distributed;
+package io.beambert.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.distributed.InstanceStats;
+import io.beambert.io.ShardNames;
+import io.beambert.io.ShardOutput;
+import io.beambert.text.Vocab;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.testing.Shared;
 import java.io.IOException;
@@ -19,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -30,8 +32,11 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The distributed transform on the DirectRunner (with its immutability and encodability checks). */
-class GenerateDistributedTest {
+/**
+ * The distributed mode's pipeline ({@link PretrainingData}: the named transforms) on the
+ * DirectRunner, with its immutability and encodability checks.
+ */
+class PretrainingDataTest {
   @TempDir Path tmp;
 
   static List<String> vocab() throws IOException {
@@ -77,17 +82,9 @@ class GenerateDistributedTest {
     return dir.resolve("in-*.txt").toString();
   }
 
-  static PipelineResult run(String input, Path out, GenerateDistributed generate) {
+  static PipelineResult run(PretrainingData generate) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(ReadDocuments.from(input)).apply(generate);
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
-    return result;
-  }
-
-  static PipelineResult runSources(String input, GenerateDistributed generate) {
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(ReadDocuments.sources(input)).apply(generate.fromSources());
+    p.apply(generate);
     PipelineResult result = p.run();
     result.waitUntilFinish();
     return result;
@@ -100,7 +97,7 @@ class GenerateDistributedTest {
             .metrics()
             .queryMetrics(
                 MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(GenerateDistributed.METRICS, name))
+                    .addNameFilter(MetricNameFilter.named(PretrainingData.METRICS, name))
                     .build())
             .getCounters()) {
       sum += c.getCommitted();
@@ -108,11 +105,19 @@ class GenerateDistributedTest {
     return sum;
   }
 
-  static GenerateDistributed generate(Path out) throws IOException {
-    return GenerateDistributed.to(out.toString(), vocab())
-        .withOptions(InstanceOptions.builder().dupeFactor(2).build())
-        .withNspPoolSize(40)
-        .withRunDescription("{\"mode\":\"distributed\"}", "test", "test-run");
+  static final InstanceOptions OPTIONS =
+      InstanceOptions.builder().dupeFactor(2).nspPoolSize(40).build();
+
+  static PretrainingData generate(String input, Path out, InstanceOptions options)
+      throws IOException {
+    return PretrainingData.from(input, Vocab.of(vocab()), options)
+        .to(
+            ShardOutput.to(out.toString())
+                .withRunDescription("{\"mode\":\"distributed\"}", "test", "test-run"));
+  }
+
+  static PretrainingData generate(String input, Path out) throws IOException {
+    return generate(input, out, OPTIONS);
   }
 
   static JsonNode metadata(Path out) throws IOException {
@@ -127,8 +132,8 @@ class GenerateDistributedTest {
     Collections.shuffle(shuffled, new Random(2));
     String three = writeCorpus(tmp.resolve("three"), shuffled, 3);
 
-    run(one, tmp.resolve("out1"), generate(tmp.resolve("out1")));
-    run(three, tmp.resolve("out3"), generate(tmp.resolve("out3")));
+    run(generate(one, tmp.resolve("out1")));
+    run(generate(three, tmp.resolve("out3")));
     InstanceStats a = ShardContents.stats(tmp.resolve("out1"), vocab());
     InstanceStats b = ShardContents.stats(tmp.resolve("out3"), vocab());
     assertTrue(a.instances() > 500, "instances: " + a.instances());
@@ -149,8 +154,8 @@ class GenerateDistributedTest {
   @Test
   void rerunWritesIdenticalBytesAndNoTemporaryFiles() throws IOException {
     String input = writeCorpus(tmp.resolve("in"), corpusDocuments(60, 3), 2);
-    run(input, tmp.resolve("a"), generate(tmp.resolve("a")));
-    run(input, tmp.resolve("b"), generate(tmp.resolve("b")));
+    run(generate(input, tmp.resolve("a")));
+    run(generate(input, tmp.resolve("b")));
     List<Path> a = ShardContents.shards(tmp.resolve("a"));
     assertEquals(2, a.size());
     for (Path shard : a) {
@@ -170,7 +175,10 @@ class GenerateDistributedTest {
     docs.add("\u0007\u0007\n\u0001\n"); // only control characters: tokenizes to nothing
     String input = writeCorpus(tmp.resolve("in"), docs, 1);
     Path out = tmp.resolve("out");
-    PipelineResult result = run(input, out, generate(out).withMaxSentenceBytes(1000).withNumShards(3));
+    PipelineResult result =
+        run(
+            generate(input, out, OPTIONS.toBuilder().maxSentenceBytes(1000).build())
+                .withNumShards(3));
     assertEquals(22, counter(result, "documents_read"));
     assertEquals(20, counter(result, "documents_used"));
     assertEquals(1, counter(result, "documents_empty"));
@@ -183,7 +191,7 @@ class GenerateDistributedTest {
     assertEquals(20, counts.get("documents_used").asLong());
     assertEquals(3, counts.get("shards").asLong());
     List<Path> letters = new ArrayList<>();
-    try (var files = Files.list(out.resolve(GenerateDistributed.DEAD_LETTER_DIR))) {
+    try (var files = Files.list(out.resolve(ShardNames.DEAD_LETTER_DIR))) {
       files.forEach(letters::add);
     }
     assertEquals(1, letters.size(), letters.toString());
@@ -207,29 +215,31 @@ class GenerateDistributedTest {
     Files.createDirectories(in);
     Files.writeString(in.resolve("in-0.txt"), "\n\n   \n");
     Path out = tmp.resolve("out");
-    run(in.resolve("in-*.txt").toString(), out, generate(out));
+    run(generate(in.resolve("in-*.txt").toString(), out));
     JsonNode counts = metadata(out).get("counts");
     assertEquals(0, counts.get("documents_read").asLong());
     assertEquals(0, counts.get("instances").asLong());
     assertEquals(1, ShardContents.shards(out).size());
-    assertFalse(Files.exists(out.resolve(GenerateDistributed.DEAD_LETTER_DIR)));
+    assertFalse(Files.exists(out.resolve(ShardNames.DEAD_LETTER_DIR)));
   }
 
   @Test
   void rejectsBadSettings() throws IOException {
-    GenerateDistributed g = GenerateDistributed.to(tmp.toString(), vocab());
-    org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> g.withNspPoolSize(0));
-    org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> g.withCodec("deflate-12"));
-    org.junit.jupiter.api.Assertions.assertThrows(
+    assertThrows(
         IllegalArgumentException.class,
-        () -> GenerateDistributed.to(tmp.toString(), List.of("[PAD]", "a")));
-    assertEquals(Map.of(), Map.of());
+        () -> InstanceOptions.builder().nspPoolSize(0).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> ShardOutput.to(tmp.toString()).withCodec("deflate-12"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PretrainingData.from("x", Vocab.of(List.of("[PAD]", "a")), OPTIONS));
+    assertTrue(e.getMessage().contains("[CLS]"), e.getMessage());
   }
 
+  /** Compressed files carry their texts through the grouping instead of locations: same shards. */
   @Test
-  void sourcesGiveTheSameShardsAsTextsAndCompressedFilesCarryTheirTexts() throws IOException {
+  void compressedFilesGiveTheSameShards() throws IOException {
     List<String> docs = corpusDocuments(120, 5);
     String plain = writeCorpus(tmp.resolve("plain"), docs, 2);
     // The same documents, one file gzip-compressed (cannot be read from an offset).
@@ -242,16 +252,13 @@ class GenerateDistributedTest {
     }
     Files.delete(mixed.resolve("in-1.txt"));
 
-    run(plain, tmp.resolve("texts"), generate(tmp.resolve("texts")));
-    runSources(plain, generate(tmp.resolve("sources")));
-    runSources(mixed.resolve("in-*").toString(), generate(tmp.resolve("mixed-out")));
-    List<Path> texts = ShardContents.shards(tmp.resolve("texts"));
+    run(generate(plain, tmp.resolve("sources")));
+    run(generate(mixed.resolve("in-*").toString(), tmp.resolve("mixed-out")));
     List<Path> sources = ShardContents.shards(tmp.resolve("sources"));
     List<Path> mixedShards = ShardContents.shards(tmp.resolve("mixed-out"));
-    assertEquals(3, texts.size()); // ceil(120 / 40)
-    for (int i = 0; i < texts.size(); i++) {
-      assertArrayEquals(Files.readAllBytes(texts.get(i)), Files.readAllBytes(sources.get(i)));
-      assertArrayEquals(Files.readAllBytes(texts.get(i)), Files.readAllBytes(mixedShards.get(i)));
+    assertEquals(3, sources.size()); // ceil(120 / 40)
+    for (int i = 0; i < sources.size(); i++) {
+      assertArrayEquals(Files.readAllBytes(sources.get(i)), Files.readAllBytes(mixedShards.get(i)));
     }
   }
 
@@ -274,7 +281,7 @@ class GenerateDistributedTest {
   void aFixedNumberOfShardsKeysWithoutWaitingForTheCount() throws IOException {
     List<String> docs = corpusDocuments(60, 8);
     String input = writeCorpus(tmp.resolve("in"), docs, 1);
-    runSources(input, generate(tmp.resolve("fixed")).withNumShards(5));
+    run(generate(input, tmp.resolve("fixed")).withNumShards(5));
     assertEquals(5, ShardContents.shards(tmp.resolve("fixed")).size());
     assertEquals(60, metadata(tmp.resolve("fixed")).get("counts").get("documents_read").asLong());
   }

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beambert.instances.InstanceEncoder;
-import io.beambert.instances.InstanceMaker;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
-import io.beambert.instances.MaskedLm;
-import io.beambert.instances.NextSentencePairer;
 import io.beambert.instances.ReferenceGenerator;
 import io.beambert.instances.TrainingInstance;
-import io.beambert.random.KeyedRandom;
 import io.beambert.schemas.PretrainingInstance;
 import io.beambert.testing.Shared;
 import io.beambert.text.BertTokenizer;
@@ -28,50 +24,85 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.io.UncheckedIOException;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
-class PoolGeneratorTest {
+class PoolStepsTest {
 
-  /** A document with its content id. */
-  record Doc(String id, int[][] tokens) {}
+  /** A document with its content id, sentences and their ids. */
+  record Doc(String id, List<String> sentences, int[][] tokens) {}
 
   static List<Doc> docs(List<List<String>> raw, BertTokenizer tokenizer) {
     List<Doc> out = new ArrayList<>();
     for (List<String> sentences : raw) {
       List<int[][]> t = TestCorpus.tokenize(List.of(sentences), tokenizer);
       if (!t.isEmpty()) {
-        out.add(new Doc(ContentId.of(sentences), t.get(0)));
+        out.add(new Doc(ContentId.of(sentences), sentences, t.get(0)));
       }
     }
     return out;
   }
 
-  /** What the distributed mode computes: pools by id, each sorted by id, then concatenated. */
+  /** The steps of the distributed mode, in order. */
+  static List<PoolStep> steps(Vocab vocab, InstanceOptions options) {
+    return List.of(
+        PoolSteps.tokenize(vocab, options),
+        PoolSteps.pack(options),
+        PoolSteps.pair(options),
+        PoolSteps.truncate(options),
+        PoolSteps.mask(options, InstanceVocab.from(vocab)));
+  }
+
+  /** Runs the steps on one pool of {@code docs}. */
+  static PoolData runPool(int index, int count, List<Doc> docs, List<PoolStep> steps) {
+    List<String> ids = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (Doc d : docs) {
+      ids.add(d.id());
+      texts.add(String.join("\n", d.sentences()));
+    }
+    PoolData pool = new PoolData(index, count, ids, texts);
+    steps.forEach(pool::apply);
+    return pool;
+  }
+
+  /** A pool's instances in its output order, decoded. */
+  static List<TrainingInstance> instances(PoolData pool) {
+    SpecificDatumReader<PretrainingInstance> reader =
+        new SpecificDatumReader<>(PretrainingInstance.class);
+    List<TrainingInstance> out = new ArrayList<>();
+    pool.writeInstances(
+        (buffer, offset, length) -> {
+          try {
+            out.add(
+                InstanceEncoder.fromAvro(
+                    reader.read(
+                        null, DecoderFactory.get().binaryDecoder(buffer, offset, length, null))));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    return out;
+  }
+
+  /** What the distributed mode computes: pools by id, each run through the steps, concatenated. */
   static List<TrainingInstance> distributed(
-      List<Doc> docs, int pools, InstanceOptions options, InstanceVocab vocab) {
+      List<Doc> docs, int pools, InstanceOptions options, Vocab vocab) {
     Map<Integer, List<Doc>> byPool = new TreeMap<>();
     for (Doc d : docs) {
       byPool.computeIfAbsent(ContentId.pool(d.id(), pools), k -> new ArrayList<>()).add(d);
     }
-    PoolGenerator generator = new PoolGenerator(options, vocab);
+    List<PoolStep> steps = steps(vocab, options);
     List<TrainingInstance> out = new ArrayList<>();
     for (Map.Entry<Integer, List<Doc>> e : byPool.entrySet()) {
-      List<Doc> pool = new ArrayList<>(e.getValue());
-      pool.sort((a, b) -> a.id().compareTo(b.id()));
-      List<String> ids = new ArrayList<>();
-      List<int[][]> tokens = new ArrayList<>();
-      for (Doc d : pool) {
-        ids.add(d.id());
-        tokens.add(d.tokens());
-      }
-      generator.generate(
-          ids, tokens, e.getKey() + "-of-" + pools, out::add,
-          f -> {
-            throw f.cause();
-          });
+      PoolData pool = runPool(e.getKey(), pools, e.getValue(), steps);
+      assertEquals(List.of(), pool.deadLetters());
+      out.addAll(instances(pool));
     }
     return out;
   }
@@ -126,112 +157,112 @@ class PoolGeneratorTest {
     Vocab vocab = TestCorpus.vocab();
     List<Doc> docs = docs(TestCorpus.recombined(300, 5), new BertTokenizer(vocab, true));
     InstanceOptions o = InstanceOptions.builder().dupeFactor(2).build();
-    InstanceVocab iv = instanceVocab(vocab);
-    List<TrainingInstance> a = distributed(docs, 3, o, iv);
+    List<TrainingInstance> a = distributed(docs, 3, o, vocab);
     List<Doc> shuffled = new ArrayList<>(docs);
     Collections.shuffle(shuffled, new Random(9));
-    List<TrainingInstance> b = distributed(shuffled, 3, o, iv);
+    List<TrainingInstance> b = distributed(shuffled, 3, o, vocab);
     assertEquals(a, b); // per-pool order too, since pools are sorted by id
     List<TrainingInstance> otherSeed =
-        distributed(docs, 3, o.toBuilder().randomSeed(1).build(), iv);
+        distributed(docs, 3, o.toBuilder().randomSeed(1).build(), vocab);
     assertNotEquals(stats(a, o).digestMultiset(), stats(otherSeed, o).digestMultiset());
   }
 
   @Test
   void oneDocumentPoolPairsTheDocumentWithItselfLikeTheReference() throws IOException {
     Vocab vocab = TestCorpus.vocab();
-    InstanceVocab iv = instanceVocab(vocab);
-    List<Doc> docs =
-        docs(TestCorpus.recombined(1, 11), new BertTokenizer(vocab, true));
+    List<Doc> docs = docs(TestCorpus.recombined(1, 11), new BertTokenizer(vocab, true));
     InstanceOptions o = InstanceOptions.builder().dupeFactor(3).build();
-    List<TrainingInstance> got = distributed(docs, 1, o, iv);
-    // Expected: each pass on its own stream, partners drawn over a one-document corpus.
-    InstanceMaker maker = new InstanceMaker(o, new MaskedLm(o, iv, true));
-    List<TrainingInstance> expected = new ArrayList<>();
-    List<int[][]> corpus = new ArrayList<>();
-    corpus.add(docs.get(0).tokens());
-    for (int pass = 0; pass < 3; pass++) {
-      maker.createInstances(
-          corpus.get(0),
-          NextSentencePairer.referencePartners(corpus, 0),
-          KeyedRandom.forKey(o.randomSeed(), docs.get(0).id(), pass, PoolGenerator.STEP_INSTANCES),
-          expected::add);
-    }
-    assertEquals(stats(expected, o).digestMultiset(), stats(got, o).digestMultiset());
-    assertNotEquals(stats(expected, o).digestOrdered(), stats(got, o).digestOrdered());
+    List<TrainingInstance> got = distributed(docs, 1, o, vocab);
+    // After ten draws of itself the reference takes the document as its own partner.
+    assertTrue(got.stream().anyMatch(TrainingInstance::isRandomNext));
+    assertTrue(got.size() >= 3, "instances: " + got.size());
   }
 
+  /** The pool's counts are the sums over its instances; a rerun gives the same bytes. */
   @Test
-  void encodedGenerationGivesTheSameRecordsInTheSameOrder() throws IOException {
+  void countsAreTheInstancesSumsAndRerunsAreIdentical() throws IOException {
     Vocab vocab = TestCorpus.vocab();
     List<Doc> docs = docs(TestCorpus.recombined(40, 8), new BertTokenizer(vocab, true));
-    docs.sort((a, b) -> a.id().compareTo(b.id()));
-    List<String> ids = new ArrayList<>();
-    List<int[][]> tokens = new ArrayList<>();
-    docs.forEach(d -> { ids.add(d.id()); tokens.add(d.tokens()); });
     InstanceOptions o = InstanceOptions.builder().dupeFactor(2).build();
-    PoolGenerator g = new PoolGenerator(o, instanceVocab(vocab));
-    AvroInstanceEncoder encoder = new AvroInstanceEncoder(o.maxSeqLength(), o.maxPredictionsPerSeq());
-    List<byte[]> expected = new ArrayList<>();
-    g.generate(ids, tokens, "p", i -> expected.add(Arrays.copyOf(encoder.buffer(), encoder.encode(i))),
-        f -> { throw f.cause(); });
-    List<byte[]> got = new ArrayList<>();
-    AvroInstanceEncoder encoder2 = new AvroInstanceEncoder(o.maxSeqLength(), o.maxPredictionsPerSeq());
-    List<io.beambert.instances.TrainingInstance> made = new ArrayList<>();
-    g.generate(ids, tokens, "p", made::add, f -> { throw f.cause(); });
-    PoolGenerator.Totals totals = g.generateEncoded(ids, tokens, "p", encoder2,
-        (b, off, len) -> got.add(Arrays.copyOfRange(b, off, off + len)), f -> { throw f.cause(); });
-    int n = (int) totals.instances();
-    assertEquals(expected.size(), n);
-    assertEquals(made.stream().mapToLong(i -> i.length()).sum(), totals.instanceTokens());
-    assertEquals(made.stream().mapToLong(i -> i.maskedCount()).sum(), totals.maskedPositions());
-    assertEquals(made.stream().filter(i -> i.isRandomNext()).count(), totals.randomNext());
-    assertTrue(totals.randomNext() > 0 && totals.randomNext() < n, totals.toString());
+    PoolData pool = runPool(0, 1, docs, steps(vocab, o));
+    List<TrainingInstance> made = instances(pool);
+    var counts = pool.counts();
+    int n = made.size();
+    assertEquals(n, counts.getInstances());
+    assertEquals(made.stream().mapToLong(i -> i.length()).sum(), counts.getInstanceTokens());
+    assertEquals(made.stream().mapToLong(i -> i.maskedCount()).sum(), counts.getMaskedPositions());
+    assertEquals(made.stream().filter(i -> i.isRandomNext()).count(), counts.getRandomNext());
+    assertTrue(counts.getRandomNext() > 0 && counts.getRandomNext() < n, counts.toString());
+    assertEquals(docs.size(), counts.getDocumentsUsed());
+    assertEquals(List.of((long) n), counts.getShardInstances());
     assertTrue(n > 100);
+    List<byte[]> first = new ArrayList<>();
+    pool.writeInstances((b, off, len) -> first.add(Arrays.copyOfRange(b, off, off + len)));
+    List<byte[]> again = new ArrayList<>();
+    runPool(0, 1, docs, steps(vocab, o))
+        .writeInstances((b, off, len) -> again.add(Arrays.copyOfRange(b, off, off + len)));
+    assertEquals(first.size(), again.size());
     for (int i = 0; i < n; i++) {
-      assertArrayEquals(expected.get(i), got.get(i));
+      assertArrayEquals(first.get(i), again.get(i));
     }
   }
 
-  /** A document whose generation throws is reported, leaves nothing behind, and the rest go on. */
+  /** A document whose step throws is dead-lettered, leaves nothing behind, and the rest go on. */
   @Test
-  void failingDocumentIsReportedAndTheOthersAreKept() {
-    InstanceVocab iv =
-        InstanceVocab.fromTokens(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b"));
-    InstanceOptions o = InstanceOptions.builder().dupeFactor(10).build();
-    PoolGenerator g = new PoolGenerator(o, iv);
-    int[][] shortDoc = {{5, 6}, {6, 5}};
-    int[] longSentence = new int[60];
-    Arrays.fill(longSentence, 5);
-    int[][] longDoc = {longSentence, longSentence};
-    // An encoder for 20 tokens cannot take the long document's instances: its encoding throws.
-    AvroInstanceEncoder small = new AvroInstanceEncoder(20, o.maxPredictionsPerSeq());
-    List<PoolGenerator.Failure> failures = new ArrayList<>();
-    List<byte[]> records = new ArrayList<>();
-    PoolGenerator.Totals all =
-        g.generateEncoded(
-            List.of("a", "b", "c"),
-            Arrays.<int[][]>asList(shortDoc, longDoc, shortDoc),
-            "p",
-            small,
-            (b, off, len) -> records.add(Arrays.copyOfRange(b, off, off + len)),
-            failures::add);
-    // Every document pairs with the long one in one of its ten passes (random next; true for
-    // these ids and seed), so all three fail;
-    // the partial output of each is rolled back and the call still completes.
-    assertEquals(List.of(0, 1, 2), failures.stream().map(PoolGenerator.Failure::index).toList());
-    assertTrue(failures.get(1).cause() instanceof IllegalArgumentException);
-    assertEquals(new PoolGenerator.Totals(0, 0, 0, 0), all);
-    assertEquals(0, records.size());
-    // Without the long document the same documents go through.
-    failures.clear();
-    int m =
-        (int) g.generateEncoded(
-                List.of("a", "c"), Arrays.<int[][]>asList(shortDoc, shortDoc), "p", small,
-                (b, off, len) -> records.add(Arrays.copyOfRange(b, off, off + len)), failures::add)
-            .instances();
-    assertTrue(failures.isEmpty());
-    assertTrue(m >= 4 && records.size() == m, "instances: " + m);
+  void failingDocumentIsReportedAndTheOthersAreKept() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    List<Doc> docs = docs(TestCorpus.recombined(12, 3), new BertTokenizer(vocab, true));
+    InstanceOptions o = InstanceOptions.builder().dupeFactor(3).build();
+    String victim = docs.get(4).id();
+    PoolStep failing =
+        PoolStep.of(
+            "boom",
+            PoolData.Stage.PAIRED,
+            PoolData.Stage.PAIRED,
+            pool ->
+                pool.forEachRun(
+                    "boom",
+                    1,
+                    9,
+                    (run, rng) -> {
+                      if (pool.id(run.get(0).document()).equals(victim) && run.get(0).pass() == 2) {
+                        throw new IllegalStateException("broken");
+                      }
+                    }));
+    List<PoolStep> steps = new ArrayList<>(steps(vocab, o));
+    steps.add(4, failing);
+    PoolData pool = runPool(0, 1, docs, steps);
+    assertEquals(1, pool.deadLetters().size());
+    PoolData.DeadLetter letter = pool.deadLetters().get(0);
+    assertEquals(victim, letter.id());
+    assertEquals("boom", letter.step());
+    assertEquals("IllegalStateException: broken", letter.reason());
+    assertEquals(String.join("\n", docs.get(4).sentences()), letter.text());
+    var counts = pool.counts();
+    assertEquals(docs.size() - 1, counts.getDocumentsUsed());
+    assertEquals(1, counts.getDocumentsDeadLettered());
+    // The victim's passes 0 and 1 were packed and paired, but none of its instances is left.
+    PoolData paired = runPool(0, 1, docs, steps(vocab, o).subList(0, 4));
+    int withoutVictim = 0;
+    for (PoolData.Chunk c : paired.chunks()) {
+      withoutVictim += paired.id(c.document()).equals(victim) ? 0 : 1;
+    }
+    assertEquals(withoutVictim, pool.instanceCount());
+    assertEquals(withoutVictim, instances(pool).size());
+  }
+
+  /** Steps run in order only: masking chunks that have no B yet is refused. */
+  @Test
+  void stepsOutOfOrderAreRefused() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    List<Doc> docs = docs(TestCorpus.recombined(3, 3), new BertTokenizer(vocab, true));
+    InstanceOptions o = InstanceOptions.defaults();
+    PoolData pool = runPool(0, 1, docs, steps(vocab, o).subList(0, 2));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> pool.apply(PoolSteps.mask(o, InstanceVocab.from(vocab))));
+    assertEquals("step mask needs pairs but the pool holds chunks", e.getMessage());
   }
 
   @Test
@@ -256,51 +287,27 @@ class PoolGeneratorTest {
   @Test
   void documentsAreInterleavedInThePoolsOrder() throws IOException {
     Vocab vocab = TestCorpus.vocab();
-    InstanceVocab iv = instanceVocab(vocab);
     List<Doc> docs = docs(TestCorpus.recombined(20, 12), new BertTokenizer(vocab, true));
-    docs.sort((a, b) -> a.id().compareTo(b.id()));
-    List<String> ids = new ArrayList<>();
-    List<int[][]> tokens = new ArrayList<>();
-    docs.forEach(d -> { ids.add(d.id()); tokens.add(d.tokens()); });
     InstanceOptions o = InstanceOptions.builder().dupeFactor(3).build();
-    // Which document made each instance: the same streams and partners, one document at a time.
-    InstanceMaker maker = new InstanceMaker(o, new MaskedLm(o, iv, true));
-    Map<TrainingInstance, Integer> owner = new java.util.HashMap<>();
-    for (int d = 0; d < tokens.size(); d++) {
-      final int current = d;
-      for (int pass = 0; pass < 3; pass++) {
-        maker.createInstances(
-            tokens.get(d),
-            rng -> tokens.get(NextSentencePairer.drawPartnerIndex(rng, tokens.size(), current)),
-            KeyedRandom.forKey(o.randomSeed(), ids.get(d), pass, PoolGenerator.STEP_INSTANCES),
-            i -> owner.put(i, current));
-      }
-    }
+    List<PoolStep> steps = steps(vocab, o);
+    PoolData pool = runPool(0, 1, docs, steps.subList(0, 4));
+    // Instances are made in chunk order: the owner of instance k is the document of chunk k.
+    List<Integer> owner = new ArrayList<>();
+    pool.chunks().forEach(c -> owner.add(c.document()));
+    pool.apply(steps.get(4));
     List<Integer> order = new ArrayList<>();
-    new PoolGenerator(o, iv).generate(ids, tokens, "p", i -> order.add(owner.get(i)), f -> {
-      throw f.cause();
-    });
+    for (int k : pool.order) {
+      order.add(owner.get(k));
+    }
     assertEquals(owner.size(), order.size());
     int longest = 1;
     for (int i = 1, run = 1; i < order.size(); i++) {
       run = order.get(i).equals(order.get(i - 1)) ? run + 1 : 1;
       longest = Math.max(longest, run);
     }
-    int perDocument = order.size() / tokens.size();
+    int perDocument = order.size() / docs.size();
     assertTrue(perDocument >= 10, "instances per document: " + perDocument);
     assertTrue(longest <= 4, "longest run of one document: " + longest + " of ~" + perDocument);
-  }
-
-  @Test
-  void rejectsUnsortedIds() {
-    PoolGenerator g =
-        new PoolGenerator(
-            InstanceOptions.defaults(),
-            InstanceVocab.fromTokens(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a")));
-    int[][] doc = {{5, 5}};
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> g.generate(List.of("b", "a"), Arrays.<int[][]>asList(doc, doc), "0", i -> {}, f -> {}));
   }
 
   @Test
