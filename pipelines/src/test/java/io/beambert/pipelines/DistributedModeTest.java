@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Distributed mode (ReadDocuments + GenerateDistributed): byte-identical shards on rerun, the same
+ * Distributed mode (PretrainingData: the named transforms): byte-identical shards on rerun, the same
  * instances on the DirectRunner and embedded Flink, sane statistics.
  */
 class DistributedModeTest {

@@ -10,7 +10,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.cli.BeamBert;
 import io.beambert.io.RunMetadata;
-import io.beambert.transforms.distributed.GenerateDistributed;
+import io.beambert.instances.InstanceOptions;
+import io.beambert.io.CommitOutput;
+import io.beambert.transforms.GroupIntoPools;
+import io.beambert.transforms.Mask;
+import io.beambert.transforms.PackSegments;
+import io.beambert.transforms.PairForNsp;
+import io.beambert.transforms.ReadDocuments;
+import io.beambert.transforms.Tokenize;
+import io.beambert.transforms.Truncate;
+import io.beambert.transforms.WriteShards;
+import java.util.Set;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,6 +85,47 @@ class PretrainingDataPipelineTest {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     InspectCommand.run(new String[] {"--input=" + dirOrGlob}, text);
     return GoldenFiles.jsonLines(text.toString(StandardCharsets.UTF_8));
+  }
+
+  // ------------------------------------------------------------------ the pipeline's graph
+
+  /** The command line's distributed pipeline is made of the named transforms, in their order. */
+  @Test
+  void theCommandLinePipelineIsMadeOfTheNamedTransforms(@TempDir Path out) throws IOException {
+    PretrainingDataPipeline.Options options =
+        BeamArgs.parse(
+            new String[] {"--input=" + SAMPLE, "--vocab=" + VOCAB, "--output=" + out},
+            PretrainingDataPipeline.Options.class,
+            "pretraining-data");
+    Pipeline pipeline = Pipeline.create(options);
+    PretrainingDataPipeline.buildPipeline(pipeline, options);
+    List<String> named = new ArrayList<>();
+    Set<Class<?>> classes =
+        Set.of(
+            ReadDocuments.class, GroupIntoPools.class, Tokenize.class, PackSegments.class,
+            PairForNsp.class, Truncate.class, Mask.class, WriteShards.class, CommitOutput.class);
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+            if (node.getTransform() != null && classes.contains(node.getTransform().getClass())) {
+              named.add(node.getFullName());
+            }
+            return CompositeBehavior.ENTER_TRANSFORM;
+          }
+        });
+    assertEquals(
+        List.of(
+            "PretrainingData/ReadDocuments",
+            "PretrainingData/GroupIntoPools",
+            "PretrainingData/Tokenize",
+            "PretrainingData/PackSegments",
+            "PretrainingData/PairForNsp",
+            "PretrainingData/Truncate",
+            "PretrainingData/Mask",
+            "PretrainingData/WriteShards",
+            "PretrainingData/WriteShards/Commit"),
+        named);
   }
 
   // ------------------------------------------------------------------ bad options
@@ -209,7 +262,7 @@ class PretrainingDataPipelineTest {
     JsonNode counts = meta.get("counts");
     int golden = GoldenFiles.jsonLines(GoldenFiles.path("golden/instances/sample_readme.jsonl")).size();
     assertEquals(golden, counts.get("instances").asInt());
-    assertEquals(3, counts.get("documents").asInt()); // sample_text.txt has three documents
+    assertEquals(3, counts.get("documents_used").asInt()); // sample_text.txt has three documents
     assertTrue(counts.get("sentences").asInt() > 2);
     assertTrue(counts.get("tokens").asInt() > counts.get("sentences").asInt());
     assertEquals(golden, meta.get("shards").get(0).get("instances").asInt());
@@ -230,7 +283,7 @@ class PretrainingDataPipelineTest {
   void distributedIsTheDefaultAndAccountsForEveryDocument(@TempDir Path dir) throws IOException {
     Path corpus = dir.resolve("corpus.txt");
     // Three documents with text, one that tokenizes to nothing, one with a sentence too long.
-    String tooLong = "x".repeat(GenerateDistributed.DEFAULT_MAX_SENTENCE_BYTES + 1);
+    String tooLong = "x".repeat(InstanceOptions.defaults().maxSentenceBytes() + 1);
     Files.writeString(
         corpus,
         "First one. Still first.\nAnd more.\n\nSecond document.\n\n\u0007\u0001\n\n"

@@ -1,4 +1,4 @@
-package io.beambert.transforms.distributed;
+package io.beambert.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.distributed.InstanceStats;
+import io.beambert.io.ShardOutput;
 import io.beambert.pipelines.BeamArgs;
 import io.beambert.schemas.PretrainingInstance;
+import io.beambert.text.Vocab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -83,13 +85,18 @@ class DistributedRunnersTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).create());
     // What the command line runs: document locations through the grouping, large files in ranges
     // (small ones here, so that every runner reads the one-file corpus in several pieces).
-    p.apply(ReadDocuments.sources(input).withRangeBytes(16 << 10))
+    InstanceOptions options = InstanceOptions.builder().dupeFactor(3).nspPoolSize(30).build();
+    Vocab words = Vocab.of(vocab);
+    p.apply(ReadDocuments.from(input).withRangeBytes(16 << 10))
+        .apply(GroupIntoPools.with(options))
+        .apply(Tokenize.with(words, options))
+        .apply(PackSegments.with(options))
+        .apply(PairForNsp.with(options))
+        .apply(Truncate.with(options))
+        .apply(Mask.with(words, options))
         .apply(
-            GenerateDistributed.to(out.toString(), vocab)
-                .withOptions(InstanceOptions.builder().dupeFactor(3).build())
-                .withNspPoolSize(30)
-                .withRunDescription("{}", "", "runners-test")
-                .fromSources());
+            WriteShards.to(
+                ShardOutput.to(out.toString()).withRunDescription("{}", "", "runners-test")));
     p.run().waitUntilFinish();
     InstanceStats stats = new InstanceStats(vocab);
     List<Path> shards = new ArrayList<>();
