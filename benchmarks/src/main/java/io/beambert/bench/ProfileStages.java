@@ -2,12 +2,11 @@ package io.beambert.bench;
 
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
-import io.beambert.instances.TrainingInstance;
-import io.beambert.instances.distributed.AvroInstanceEncoder;
 import io.beambert.instances.distributed.ContentId;
-import io.beambert.instances.distributed.PoolGenerator;
+import io.beambert.instances.distributed.PoolData;
+import io.beambert.instances.distributed.PoolStep;
+import io.beambert.instances.distributed.PoolSteps;
 import io.beambert.schemas.PretrainingInstance;
-import io.beambert.text.BertTokenizer;
 import io.beambert.text.PyStr;
 import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
@@ -28,9 +27,9 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * Single-threaded profile of the distributed generator's stages on one corpus file: CPU seconds
- * of this thread for reading and splitting, tokenizing, generating (packing, pairing, truncation,
- * masking, the pool store and shuffle), Avro datum encoding, and writing with each codec.
+ * Single-threaded profile of the distributed mode's steps on one corpus file: CPU seconds of this
+ * thread for reading and splitting, then each per-pool step over all pools (tokenize, pack, pair,
+ * truncate, mask with Avro datum encoding and the pool's shuffle), and writing with each codec.
  *
  * <pre>
  * java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
@@ -80,81 +79,57 @@ public final class ProfileStages {
     }
     double read = cpu() - t;
 
-    t = cpu();
-    BertTokenizer tokenizer = new BertTokenizer(Vocab.of(vocabLines), true);
-    List<int[][]> tokens = new ArrayList<>();
-    long tokenCount = 0;
-    for (List<String> doc : docs) {
-      List<int[]> sentences = new ArrayList<>();
-      for (String s : doc) {
-        int[] x = tokenizer.tokenizeToIds(s);
-        if (x.length > 0) {
-          sentences.add(x);
-          tokenCount += x.length;
-        }
-      }
-      tokens.add(sentences.toArray(new int[0][]));
-    }
-    double tokenize = cpu() - t;
-
-    // Sort by id and cut into pools of poolSize (the order within a pool is all that matters).
+    // Sort by id and cut into pools of poolSize, then run each step over every pool, timed.
     Integer[] order = new Integer[ids.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
     java.util.Arrays.sort(order, (a, b) -> ids.get(a).compareTo(ids.get(b)));
     InstanceOptions options = InstanceOptions.defaults();
-    PoolGenerator generator = new PoolGenerator(options, InstanceVocab.fromTokens(vocabLines));
-    List<List<String>> poolIds = new ArrayList<>();
-    List<List<int[][]>> poolDocs = new ArrayList<>();
+    Vocab vocab = Vocab.of(vocabLines);
+    List<PoolData> pools = new ArrayList<>();
     for (int from = 0; from < order.length; from += poolSize) {
       List<String> pIds = new ArrayList<>();
-      List<int[][]> pDocs = new ArrayList<>();
+      List<String> pTexts = new ArrayList<>();
       for (int k = from; k < Math.min(order.length, from + poolSize); k++) {
         pIds.add(ids.get(order[k]));
-        pDocs.add(tokens.get(order[k]));
+        pTexts.add(String.join("\n", docs.get(order[k])));
       }
-      poolIds.add(pIds);
-      poolDocs.add(pDocs);
+      pools.add(new PoolData(pools.size(), (order.length + poolSize - 1) / poolSize, pIds, pTexts));
     }
-    t = cpu();
-    List<TrainingInstance> instances = new ArrayList<>();
-    for (int p = 0; p < poolIds.size(); p++) {
-      generator.generate(poolIds.get(p), poolDocs.get(p), "p" + p * poolSize, instances::add, f -> {
-        throw f.cause();
-      });
+    List<PoolStep> steps =
+        List.of(
+            PoolSteps.tokenize(vocab, options),
+            PoolSteps.pack(options),
+            PoolSteps.pair(options),
+            PoolSteps.truncate(options),
+            PoolSteps.mask(options, InstanceVocab.from(vocab)));
+    double[] seconds = new double[steps.size()];
+    for (int k = 0; k < steps.size(); k++) {
+      t = cpu();
+      for (PoolData pool : pools) {
+        pool.apply(steps.get(k));
+      }
+      seconds[k] = cpu() - t;
     }
-    double generate = cpu() - t;
-
-    AvroInstanceEncoder encoder = new AvroInstanceEncoder(128, 20);
-    t = cpu();
-    long[] encodedTotal = {0};
-    for (int p = 0; p < poolIds.size(); p++) {
-      generator.generateEncoded(poolIds.get(p), poolDocs.get(p), "p" + p * poolSize, encoder,
-          (b, off, len) -> encodedTotal[0] += len, f -> {
-            throw f.cause();
-          });
-    }
-    double generateEncoded = cpu() - t;
-    t = cpu();
-    List<byte[]> encoded = new ArrayList<>(instances.size());
+    List<byte[]> encoded = new ArrayList<>();
     long encodedBytes = 0;
-    for (TrainingInstance i : instances) {
-      int n = encoder.encode(i);
-      encoded.add(java.util.Arrays.copyOf(encoder.buffer(), n));
-      encodedBytes += n;
+    long tokenCount = 0;
+    for (PoolData pool : pools) {
+      pool.writeInstances((b, off, len) -> encoded.add(java.util.Arrays.copyOfRange(b, off, off + len)));
+      tokenCount += pool.counts().getTokens();
     }
-    double encode = cpu() - t;
+    for (byte[] e : encoded) {
+      encodedBytes += e.length;
+    }
 
     System.out.printf(
         "corpus %,d bytes, %,d documents, %,d tokens, %,d instances, %,d Avro datum bytes%n",
-        bytes, docs.size(), tokenCount, instances.size(), encodedBytes);
+        bytes, docs.size(), tokenCount, encoded.size(), encodedBytes);
     System.out.printf("read+split+ids  %6.2f s CPU%n", read);
-    System.out.printf("tokenize        %6.2f s CPU%n", tokenize);
-    System.out.printf("generate        %6.2f s CPU (pools of %d)%n", generate, poolSize);
-    System.out.printf("encode          %6.2f s CPU (copying each datum)%n", encode);
-    System.out.printf("generate+encode %6.2f s CPU (pools kept as encoded datums, as the pipeline does)%n",
-        generateEncoded);
+    for (int k = 0; k < steps.size(); k++) {
+      System.out.printf("%-15s %6.2f s CPU (pools of %d)%n", steps.get(k).name(), seconds[k], poolSize);
+    }
     for (String codec : List.of("null", "snappy", "deflate-1")) {
       t = cpu();
       Path file = out.resolve("profile-" + codec + ".avro");

@@ -23,18 +23,6 @@ public class RandomBench {
   private final PythonRandom rng = new PythonRandom(12345);
   private int counter;
 
-  /** A per-document stream: construction plus the first draw (which regenerates the state). */
-  @Benchmark
-  public double forKeyThenFirstDraw() {
-    return PythonRandom.forKey(12345L, "corpus/part-00017.txt:" + (counter++), 3, 1).random();
-  }
-
-  /** Construction alone. */
-  @Benchmark
-  public PythonRandom forKeyOnly() {
-    return PythonRandom.forKey(12345L, "corpus/part-00017.txt:" + (counter++), 3, 1);
-  }
-
   /** Seeding from a long. */
   @Benchmark
   public PythonRandom seedLong() {

@@ -1,7 +1,6 @@
 package io.beambert.random;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.RandomAccess;
 
@@ -78,44 +77,6 @@ public final class PythonRandom implements RandomSource {
       throw new IllegalArgumentException("init_by_array key must hold at least one word");
     }
     return new PythonRandom(key.clone());
-  }
-
-  /**
-   * Returns an independent stream for one element of a distributed computation, determined only by
-   * its arguments (never by bundling, worker or run).
-   *
-   * <p>The key is the exact integer, not a lossy hash, so distinct arguments give distinct seeds:
-   * {@code forKey(seed, id, pass, step)} equals Python's {@code random.Random(K)} with
-   *
-   * <pre>
-   * K = (seed mod 2^64) + pass * 2^64 + step * 2^96
-   *     + int.from_bytes(id.encode("utf-8") + b"\x01", "little") * 2^128
-   * </pre>
-   *
-   * where {@code pass} and {@code step} are read as unsigned 32-bit values. The trailing {@code
-   * 0x01} byte makes the key length-unambiguous and its last word non-zero. In words: the key of
-   * {@code init_by_array} is {@code [lo32(seed), hi32(seed), pass, step, utf8(id) + 0x01 packed
-   * little-endian into words]}. Construction uses no BigInteger; for ids up to about 2,400 UTF-8
-   * bytes it costs the same as any other seeding.
-   *
-   * @param seed the run's random seed
-   * @param stableId an id of the element that does not depend on bundling (e.g. a document id)
-   * @param pass the pass (dupe round) number
-   * @param step the step within the element's processing (e.g. 0 for packing, 1 for masking)
-   */
-  public static PythonRandom forKey(long seed, String stableId, int pass, int step) {
-    byte[] utf8 = stableId.getBytes(StandardCharsets.UTF_8);
-    int idBytes = utf8.length + 1;
-    int[] key = new int[4 + (idBytes + 3) / 4];
-    key[0] = (int) seed;
-    key[1] = (int) (seed >>> 32);
-    key[2] = pass;
-    key[3] = step;
-    for (int b = 0; b < idBytes; b++) {
-      int value = b < utf8.length ? (utf8[b] & 0xff) : 0x01;
-      key[4 + b / 4] |= value << (8 * (b % 4));
-    }
-    return new PythonRandom(key);
   }
 
   // ---------------------------------------------------------------- MT19937 core

@@ -230,52 +230,6 @@ class PythonRandomTest {
   }
 
   @Test
-  void forKeyEqualsDocumentedPythonInteger() {
-    long seed = -12345L;
-    String id = "doc-é/42";
-    int pass = 3;
-    int step = 7;
-    byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-    byte[] withSentinel = Arrays.copyOf(utf8, utf8.length + 1);
-    withSentinel[utf8.length] = 1;
-    byte[] bigEndian = new byte[withSentinel.length + 1];
-    for (int i = 0; i < withSentinel.length; i++) {
-      bigEndian[bigEndian.length - 1 - i] = withSentinel[i];
-    }
-    BigInteger k =
-        new BigInteger(bigEndian)
-            .shiftLeft(128)
-            .add(BigInteger.valueOf(step).shiftLeft(96))
-            .add(BigInteger.valueOf(pass).shiftLeft(64))
-            .add(new BigInteger(Long.toUnsignedString(seed)));
-    PythonRandom expected = new PythonRandom(k);
-    PythonRandom got = PythonRandom.forKey(seed, id, pass, step);
-    for (int i = 0; i < 700; i++) {
-      assertEquals(expected.genrandUint32(), got.genrandUint32());
-    }
-  }
-
-  @Test
-  void forKeyStreamsDifferPerArgument() {
-    Set<Long> firsts = new HashSet<>();
-    String[] ids = {"", "a", "b", "ab", "a\u0000"};
-    for (String id : ids) {
-      for (int pass = 0; pass < 3; pass++) {
-        for (int step = 0; step < 3; step++) {
-          PythonRandom rng = PythonRandom.forKey(12345, id, pass, step);
-          firsts.add(rng.genrandUint32() << 32 | rng.genrandUint32());
-        }
-      }
-    }
-    assertEquals(ids.length * 9, firsts.size());
-    assertNotEquals(
-        PythonRandom.forKey(1, "x", 0, 0).random(), PythonRandom.forKey(2, "x", 0, 0).random());
-    // Same arguments, same stream.
-    assertEquals(
-        PythonRandom.forKey(1, "x", 0, 0).random(), PythonRandom.forKey(1, "x", 0, 0).random());
-  }
-
-  @Test
   void randomIsUniformEnough() {
     PythonRandom rng = new PythonRandom(2024);
     int[] buckets = new int[10];
