@@ -10,7 +10,6 @@ import io.beambert.io.RunMetadata;
 import io.beambert.io.ShardNames;
 import io.beambert.io.WriteReferenceShards;
 import io.beambert.schemas.PretrainingInstance;
-import io.beambert.text.Utf8Lines;
 import io.beambert.text.Vocab;
 import io.beambert.io.ShardOutput;
 import io.beambert.transforms.PretrainingData;
@@ -48,9 +47,8 @@ import org.apache.beam.sdk.options.Validation;
  *       pool; documents that cannot be processed go to {@code DIR/_dead_letter/}. Deterministic
  *       for a seed on any runner, not the reference's instances.
  *   <li>{@code --mode=reference} reproduces Google's {@code create_pretraining_data.py} instance
- *       for instance: lines are read ({@link ReadCorpus}), the corpus is gathered on one worker and
- *       generated on the reference's single random stream ({@link WriteReferenceShards}, which
- *       states the memory bound). With {@code --numShards=1} the shard holds the reference's
+ *       for instance: one worker reads the files in name order and generates on the reference's
+ *       single random stream ({@link WriteReferenceShards}, which states the memory bound). With {@code --numShards=1} the shard holds the reference's
  *       instances in the reference's order; with N shards instance k goes to shard k mod N, as the
  *       reference spreads over its output files.
  * </ul>
@@ -373,17 +371,14 @@ public final class PretrainingDataPipeline {
               .to(output));
       return;
     }
-    // The reference keeps every line whole; it holds the corpus in memory anyway.
-    ReadCorpus read = ReadCorpus.from(options.getInput()).withMaxLineBytes(Utf8Lines.MAX_LINE_BYTES);
-    pipeline
-        .apply("ReadCorpus", read)
-        .apply(
-            "GenerateInstances",
-            WriteReferenceShards.to(
-                    output.withCodec("deflate-6").withMarkers(ShardOutput.REFERENCE_MARKERS),
-                    plan.vocab,
-                    plan.instanceOptions)
-                .withNumShards(referenceShards(options)));
+    pipeline.apply(
+        "GenerateInstances",
+        WriteReferenceShards.from(
+                options.getInput(),
+                output.withCodec("deflate-6").withMarkers(ShardOutput.REFERENCE_MARKERS),
+                plan.vocab,
+                plan.instanceOptions)
+            .withNumShards(referenceShards(options)));
   }
 
   /** Reference mode's shard count: {@code --numShards}, 1 when 0. */

@@ -1,7 +1,7 @@
 package io.beambert.instances;
 
 import io.beambert.text.BertTokenizer;
-import io.beambert.text.PyStr;
+import io.beambert.text.DocumentSplitter;
 import io.beambert.text.Utf8Lines;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -15,13 +15,14 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Reads a corpus into documents of tokenized sentences with the reference's semantics, for tests
- * and the single-worker reference mode.
+ * Reads a corpus into documents of tokenized sentences with the reference's semantics: reference
+ * mode's reader. Lines go through {@link DocumentSplitter}, the splitter the distributed reader uses
+ * too, and each document through {@link BertTokenizer#tokenizeSentences}.
  *
  * <ul>
  *   <li>Lines end at {@code '\n'} only; bytes that are not valid UTF-8 are dropped like Python's
  *       {@code decode("utf-8", errors="ignore")} ({@link Utf8Lines}).
- *   <li>Each line is stripped with Python's {@code str.strip()} ({@link PyStr#strip}); an empty
+ *   <li>Each line is stripped with Python's {@code str.strip()} ({@link io.beambert.text.PyStr#strip}); an empty
  *       result ends the current document (consecutive blank lines just produce empty documents,
  *       which are removed).
  *   <li>A non-empty line that tokenizes to nothing (e.g. only control characters) is dropped
@@ -48,9 +49,10 @@ import java.util.function.Function;
 public final class CorpusReader {
   private final Function<String, int[]> tokenizer;
   private final List<int[][]> documents = new ArrayList<>();
-  private final List<int[]> current = new ArrayList<>();
+  private final DocumentSplitter splitter = new DocumentSplitter(this::addDocument);
   private long lines;
   private long emptyTokenLines;
+  private long emptyDocuments;
   private long droppedBytes;
   private long tokens;
 
@@ -76,18 +78,26 @@ public final class CorpusReader {
   /** Adds one line (without its {@code '\n'}), with the rules above. */
   public void addLine(String line) {
     lines++;
-    String stripped = PyStr.strip(line);
-    if (stripped.isEmpty()) {
-      endDocument();
-      return;
+    splitter.line(line, 0, 0);
+  }
+
+  private void addDocument(List<String> sentences, long start, long end) {
+    int[][] document = tokenize(sentences);
+    if (document.length > 0) {
+      documents.add(document);
+    } else {
+      emptyDocuments++;
     }
-    int[] ids = tokenizer.apply(stripped);
-    if (ids.length == 0) {
-      emptyTokenLines++;
-      return;
+  }
+
+  /** The sentences' ids, dropping (and counting) those without tokens. */
+  private int[][] tokenize(List<String> sentences) {
+    int[][] document = BertTokenizer.tokenizeSentences(sentences, tokenizer);
+    emptyTokenLines += sentences.size() - document.length;
+    for (int[] sentence : document) {
+      tokens += sentence.length;
     }
-    tokens += ids.length;
-    current.add(ids);
+    return document;
   }
 
   /**
@@ -126,10 +136,7 @@ public final class CorpusReader {
 
   /** Ends the current document (what a blank line does). */
   public void endDocument() {
-    if (!current.isEmpty()) {
-      documents.add(current.toArray(new int[0][]));
-      current.clear();
-    }
+    splitter.endDocument();
   }
 
   /**
@@ -138,8 +145,13 @@ public final class CorpusReader {
    */
   public List<int[][]> documents() {
     List<int[][]> out = new ArrayList<>(documents);
-    if (!current.isEmpty()) {
-      out.add(current.toArray(new int[0][]));
+    List<String> open = splitter.openSentences();
+    if (!open.isEmpty()) {
+      // Counted when the document ends; here only looked at.
+      int[][] document = BertTokenizer.tokenizeSentences(open, tokenizer);
+      if (document.length > 0) {
+        out.add(document);
+      }
     }
     return out;
   }
@@ -149,7 +161,12 @@ public final class CorpusReader {
     return lines;
   }
 
-  /** Non-empty lines dropped because they tokenized to nothing. */
+  /** Documents (of the ended ones) whose every line tokenized to nothing. */
+  public long emptyDocuments() {
+    return emptyDocuments;
+  }
+
+  /** Non-empty lines dropped because they tokenized to nothing (of the ended documents). */
   public long emptyTokenLines() {
     return emptyTokenLines;
   }
@@ -159,7 +176,7 @@ public final class CorpusReader {
     return droppedBytes;
   }
 
-  /** Word-piece tokens kept. */
+  /** Word-piece tokens kept (of the ended documents). */
   public long tokens() {
     return tokens;
   }

@@ -69,12 +69,13 @@ public final class InstanceMaker {
         maxNumTokens,
         shortSeqProb,
         rng,
-        (tokensA, tokensB, randomNext, target) -> {
+        (start, split, end, randomNext, target) -> {
+          int[] a = SegmentPacker.concat(document, start, split);
           int[] b =
               randomNext
-                  ? NextSentencePairer.randomNext(partners, target, tokensA.length, rng)
-                  : tokensB;
-          sink.accept(SeqPairTruncator.truncate(tokensA, b, randomNext, maxNumTokens, rng));
+                  ? NextSentencePairer.randomNext(partners, target, a.length, rng)
+                  : SegmentPacker.concat(document, split, end);
+          sink.accept(SeqPairTruncator.truncate(a, b, randomNext, maxNumTokens, rng));
         });
   }
 }

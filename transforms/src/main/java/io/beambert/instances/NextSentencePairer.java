@@ -60,6 +60,15 @@ public final class NextSentencePairer {
    * at least {@code targetLengthB} tokens or the partner ends; at least one sentence.
    */
   public static int[] randomNextSegment(int[][] partner, int targetLengthB, RandomSource rng) {
+    long range = randomNextSentences(partner, targetLengthB, rng);
+    return SegmentPacker.concat(partner, (int) (range >>> 32), (int) range);
+  }
+
+  /**
+   * The sentences of {@link #randomNextSegment} (same draw), as {@code start << 32 | end}: B is
+   * sentences {@code [start, end)} of the partner.
+   */
+  public static long randomNextSentences(int[][] partner, int targetLengthB, RandomSource rng) {
     int start = rng.randint(0, partner.length - 1);
     long length = 0;
     int end = start;
@@ -70,6 +79,6 @@ public final class NextSentencePairer {
         break;
       }
     }
-    return SegmentPacker.concat(partner, start, end);
+    return ((long) start << 32) | end;
   }
 }

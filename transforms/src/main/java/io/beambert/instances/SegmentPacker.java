@@ -57,14 +57,13 @@ public final class SegmentPacker {
   @FunctionalInterface
   public interface ChunkSink {
     /**
-     * One chunk: segment A, and B when it is the actual continuation ({@code tokensB} is empty for
-     * a random next, which the caller draws), with the pass's target length. Runs before the next
-     * chunk's draws, so a caller drawing on the same stream keeps the reference's order.
+     * One chunk, as sentence indices of the document: segment A is sentences {@code [start,
+     * split)}; B is sentences {@code [split, end)} when it is the actual continuation, and is drawn
+     * by the caller for a random next. Runs before the next chunk's draws, so a caller drawing on
+     * the same stream keeps the reference's order.
      */
-    void accept(int[] tokensA, int[] tokensB, boolean randomNext, int targetLength);
+    void accept(int start, int split, int end, boolean randomNext, int targetLength);
   }
-
-  private static final int[] NONE = new int[0];
 
   /**
    * Packs one document for one pass, the reference's loop: the target length once (D1/D2), then per
@@ -86,30 +85,27 @@ public final class SegmentPacker {
     while (start < document.length) {
       int end = chunkEnd(document, start, target);
       int chunkSize = end - start;
-      int split = drawSplit(rng, chunkSize);
-      int[] tokensA = concat(document, start, start + split);
+      int split = start + drawSplit(rng, chunkSize);
       boolean randomNext = NextSentencePairer.drawRandomNext(rng, chunkSize);
-      int[] tokensB;
-      if (randomNext) {
-        tokensB = NONE;
-        start += split; // put back the unused sentences
-      } else {
-        tokensB = concat(document, start + split, end);
-        start = end;
-      }
-      sink.accept(tokensA, tokensB, randomNext, target);
+      sink.accept(start, split, end, randomNext, target);
+      start = randomNext ? split : end; // a random next puts back the unused sentences
       chunks++;
     }
     return chunks;
   }
 
-  /** Concatenation of sentences {@code from} (inclusive) to {@code to} (exclusive). No draws. */
-  public static int[] concat(int[][] document, int from, int to) {
+  /** Tokens in sentences {@code from} (inclusive) to {@code to} (exclusive). No draws. */
+  public static int length(int[][] document, int from, int to) {
     int length = 0;
     for (int i = from; i < to; i++) {
       length += document[i].length;
     }
-    int[] out = new int[length];
+    return length;
+  }
+
+  /** Concatenation of sentences {@code from} (inclusive) to {@code to} (exclusive). No draws. */
+  public static int[] concat(int[][] document, int from, int to) {
+    int[] out = new int[length(document, from, to)];
     int at = 0;
     for (int i = from; i < to; i++) {
       System.arraycopy(document[i], 0, out, at, document[i].length);

@@ -1,85 +1,94 @@
 package io.beambert.io;
 
+import io.beambert.instances.CorpusReader;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.ReferenceGenerator;
 import io.beambert.instances.TrainingInstance;
 import io.beambert.instances.distributed.AvroInstanceEncoder;
 import io.beambert.schemas.RunCounts;
-import io.beambert.schemas.CorpusLine;
-import io.beambert.schemas.TokenizedLine;
 import io.beambert.text.SerializableTokenizer;
-import io.beambert.text.PyStr;
 import io.beambert.text.Vocab;
 import io.beambert.transforms.ProgressCounters;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Reference mode: generates the pretraining instances of a whole corpus exactly like the
  * reference's {@code create_pretraining_data.py} and writes them round-robin into Avro shards.
  *
- * <p>Input: {@code PCollection<CorpusLine>} (from {@link ReadCorpus}, any order). Output: a {@code
- * PCollection<RunCounts>} with exactly one element, the run's counts, after the shards have been
- * written and committed by {@link CommitOutput}, the commit of the distributed mode too (empty
- * shards, renames, {@code _metadata.json} last). The instances are encoded with the distributed
- * mode's encoder and written with the same shard writer ({@link ShardOutput}).
+ * <p>Input: the corpus files matching a pattern. Output: a {@code PCollection<RunCounts>} with
+ * exactly one element, the run's counts, after the shards have been written (with the shard writer
+ * of {@link ShardOutput}, each instance encoded by the distributed mode's encoder) and committed
+ * by {@link CommitOutput}, the commit of the distributed mode too.
  *
- * <p>Lines are tokenized in parallel. The reference's algorithm then draws from one sequential
- * random stream over the whole corpus, so the rest runs on one worker: the tokenized lines are
- * gathered on one key, put back into input order (file name, then line number) and read like the
- * reference reads its files as one stream of lines: a blank line (empty after Python's {@code
- * str.strip()}) ends a document, a line without tokens is skipped without ending one, and a
- * document runs on from one file into the next unless a blank line ends it. {@link
- * ReferenceGenerator} then emits the instances in their final order and they are streamed into the
- * shards.
+ * <p>Why one fused generator and not the distributed mode's step transforms: the reference draws
+ * every random number from ONE sequential stream over the whole corpus (the shuffle of documents,
+ * then per document and pass the packing, pairing, truncation and masking draws interleaved
+ * chunk by chunk, then the shuffle of all instances), so no step can run before the previous
+ * one's draws are known. The building blocks are the same ({@link CorpusReader} over {@link
+ * io.beambert.text.DocumentSplitter}, the splitter of {@code ReadDocuments}; {@link
+ * ReferenceGenerator} over the packing, pairing, truncation and masking classes the per-pool steps
+ * use), only their order of draws differs.
  *
- * <p>Lines, not documents, are gathered on purpose: a line-wise step keeps the bundles of the
- * reader (a file each), whereas per-document elements would reach the single key in one bundle
- * each, which the DirectRunner's grouping handles in time quadratic in the number of bundles.
+ * <p>On one worker, the files are read in the order of their names, as one stream of lines (a
+ * document runs on from one file into the next unless a blank line ends it, like the reference),
+ * tokenized, and generated; instances are streamed into the shards in their final order.
  *
  * <p>Memory bound on the generating worker: the token ids of the corpus as {@code int} arrays (4
- * bytes per word piece plus about 40 bytes per line) plus {@link ReferenceGenerator}'s compact
+ * bytes per word piece plus about 40 bytes per sentence) plus {@link ReferenceGenerator}'s compact
  * instance store (at most about 340 bytes per instance with the defaults and a 30,522-entry
- * vocabulary; about {@code 4 * dupeFactor * tokens / 110} instances), plus what the runner holds
- * of the grouped lines (the DirectRunner holds them all as objects; Flink streams them from its
- * sorted, disk-spilling group). The reference holds the corpus as Python lists of token strings
- * and every instance as Python objects until its final shuffle.
+ * vocabulary; about {@code 4 * dupeFactor * tokens / 110} instances). The reference holds the
+ * corpus as Python lists of token strings and every instance as Python objects until its final
+ * shuffle.
  *
  * <p>Deterministic: the same corpus, vocabulary and options give byte-identical shards. Metrics:
  * counters {@code reference_documents}, {@code reference_instances}.
  *
  * <pre>{@code
  * PCollection<RunCounts> counts =
- *     pipeline.apply(ReadCorpus.from("corpus/*.txt"))
- *         .apply(WriteReferenceShards.to(ShardOutput.to("out/"), vocab, options).withNumShards(4));
+ *     pipeline.apply(
+ *         WriteReferenceShards.from("corpus/*.txt", ShardOutput.to("out/"), vocab, options)
+ *             .withNumShards(4));
  * }</pre>
  */
-public final class WriteReferenceShards
-    extends PTransform<PCollection<CorpusLine>, PCollection<RunCounts>> {
+public final class WriteReferenceShards extends PTransform<PBegin, PCollection<RunCounts>> {
 
+  private final String filepattern;
   private final ShardOutput output;
   private final InstanceOptions options;
   private final Vocab vocab;
   private final int numShards;
 
   private WriteReferenceShards(
-      ShardOutput output, InstanceOptions options, Vocab vocab, int numShards) {
+      String filepattern, ShardOutput output, InstanceOptions options, Vocab vocab, int numShards) {
+    this.filepattern = filepattern;
     this.output = output;
     this.options = options;
     this.vocab = vocab;
@@ -87,13 +96,17 @@ public final class WriteReferenceShards
   }
 
   /**
-   * Writes into {@code output} (deflate-compressed, with reference mode's sync markers, unless
-   * {@code output} says otherwise), tokenizing and masking with {@code vocab} (must hold [CLS],
-   * [SEP], [MASK], [UNK]) and the options (casing included); one shard.
+   * Reads the files matching {@code filepattern} (any Beam file system; compressed files by their
+   * extension), writes into {@code output}, tokenizing and masking with {@code vocab} (must hold
+   * [CLS], [SEP], [MASK], [UNK]) and the options (casing included); one shard.
    */
-  public static WriteReferenceShards to(ShardOutput output, Vocab vocab, InstanceOptions options) {
+  public static WriteReferenceShards from(
+      String filepattern, ShardOutput output, Vocab vocab, InstanceOptions options) {
+    if (filepattern == null || filepattern.isEmpty()) {
+      throw new IllegalArgumentException("filepattern must be non-empty");
+    }
     InstanceVocab.from(vocab); // fails early, naming a missing special token
-    return new WriteReferenceShards(output, options, vocab, 1);
+    return new WriteReferenceShards(filepattern, output, options, vocab, 1);
   }
 
   /** Number of shards, at least 1; default 1. Instance k goes to shard k mod numShards. */
@@ -101,103 +114,32 @@ public final class WriteReferenceShards
     if (numShards < 1) {
       throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
     }
-    return new WriteReferenceShards(output, options, vocab, numShards);
+    return new WriteReferenceShards(filepattern, output, options, vocab, numShards);
   }
 
   @Override
-  public PCollection<RunCounts> expand(PCollection<CorpusLine> lines) {
-    return lines
-        .apply("TokenizeLines", ParDo.of(new TokenizeLineFn(vocab, options.doLowerCase())))
-        .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(TokenizedLine.class)))
-        .apply("GatherCorpus", GroupByKey.create())
+  public PCollection<RunCounts> expand(PBegin begin) {
+    return begin
+        .apply("MatchFiles", FileIO.match().filepattern(filepattern))
         .apply(
-            "GenerateAndWrite",
-            ParDo.of(new GenerateFn(output, options, InstanceVocab.from(vocab), numShards)))
+            "FileNames",
+            MapElements.into(TypeDescriptors.strings())
+                .via((MatchResult.Metadata m) -> m.resourceId().toString()))
+        .apply("OnOneWorker", WithKeys.of(0))
+        .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()))
+        .apply("GatherFileNames", GroupByKey.create())
+        .apply(
+            "ReadGenerateAndWrite",
+            ParDo.of(new GenerateFn(output, options, vocab, numShards)))
         .setCoder(AvroCoder.of(RunCounts.class))
         .apply("Commit", CommitOutput.to(output));
   }
 
-  /** A tokenized line on its way back into input order. */
-  private static final class Line {
-    final String file;
-    final long number;
-    final boolean blank;
-    final int[] ids;
-
-    Line(TokenizedLine l) {
-      this.file = l.getFile();
-      this.number = l.getLine();
-      this.blank = l.getBlank();
-      this.ids = new int[l.getIds().size()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = l.getIds().get(i);
-      }
-    }
-  }
-
-  /**
-   * Puts lines into input order (file name, then line) and reads them like the reference reads
-   * its files, as one stream; returns the non-empty documents in input order.
-   */
-  static List<int[][]> documents(Iterable<TokenizedLine> grouped, long[] empty) {
-    List<Line> lines = new ArrayList<>();
-    for (TokenizedLine l : grouped) {
-      lines.add(new Line(l));
-    }
-    lines.sort(Comparator.<Line, String>comparing(l -> l.file).thenComparingLong(l -> l.number));
-    List<int[][]> out = new ArrayList<>();
-    List<int[]> current = new ArrayList<>();
-    boolean open = false; // a document has non-blank lines so far
-    for (Line l : lines) {
-      if (l.blank) {
-        flush(open, current, out, empty);
-        current = new ArrayList<>();
-        open = false;
-      } else {
-        open = true;
-        if (l.ids.length > 0) {
-          current.add(l.ids);
-        }
-      }
-    }
-    flush(open, current, out, empty);
-    return out;
-  }
-
-  private static void flush(
-      boolean open, List<int[]> sentences, List<int[][]> out, long[] empty) {
-    if (!sentences.isEmpty()) {
-      out.add(sentences.toArray(new int[0][]));
-    } else if (open) {
-      empty[0]++;
-    }
-  }
-
-  /** Tokenizes one line (in parallel) and keys it for the gathering. */
-  static final class TokenizeLineFn extends DoFn<CorpusLine, KV<Integer, TokenizedLine>> {
-    private final SerializableTokenizer tokenizer;
-
-    TokenizeLineFn(Vocab vocab, boolean doLowerCase) {
-      this.tokenizer = new SerializableTokenizer(vocab, doLowerCase);
-    }
-
-    @ProcessElement
-    public void process(@Element CorpusLine line, OutputReceiver<KV<Integer, TokenizedLine>> out) {
-      boolean blank = PyStr.strip(line.getText()).isEmpty();
-      List<Integer> ids = new ArrayList<>();
-      if (!blank) {
-        for (int id : tokenizer.get().tokenizeToIds(line.getText())) {
-          ids.add(id);
-        }
-      }
-      out.output(KV.of(0, new TokenizedLine(line.getFile(), line.getLine(), blank, ids)));
-    }
-  }
-
-  /** Runs the reference algorithm over the gathered corpus and streams instances into shards. */
-  static final class GenerateFn extends DoFn<KV<Integer, Iterable<TokenizedLine>>, RunCounts> {
+  /** Reads the files in name order, runs the reference algorithm and streams instances into shards. */
+  static final class GenerateFn extends DoFn<KV<Integer, Iterable<String>>, RunCounts> {
     private final ShardOutput output;
     private final InstanceOptions options;
+    private final SerializableTokenizer tokenizer;
     private final InstanceVocab vocab;
     private final int numShards;
     private final Counter documentsCounter =
@@ -205,33 +147,42 @@ public final class WriteReferenceShards
     private final Counter instancesCounter =
         Metrics.counter(WriteReferenceShards.class, "reference_instances");
 
-    GenerateFn(ShardOutput output, InstanceOptions options, InstanceVocab vocab, int numShards) {
+    GenerateFn(ShardOutput output, InstanceOptions options, Vocab vocab, int numShards) {
       this.output = output;
       this.options = options;
-      this.vocab = vocab;
+      this.tokenizer = new SerializableTokenizer(vocab, options.doLowerCase());
+      this.vocab = InstanceVocab.from(vocab);
       this.numShards = numShards;
     }
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<TokenizedLine>> corpus, OutputReceiver<RunCounts> out)
+        @Element KV<Integer, Iterable<String>> files, OutputReceiver<RunCounts> out)
         throws IOException {
-      long[] empty = {0};
-      List<int[][]> documents = documents(corpus.getValue(), empty);
-      long sentences = 0;
-      long tokens = 0;
-      for (int[][] d : documents) {
-        sentences += d.length;
-        for (int[] s : d) {
-          tokens += s.length;
+      List<String> names = new ArrayList<>();
+      files.getValue().forEach(names::add);
+      Collections.sort(names);
+      CorpusReader reader = new CorpusReader(tokenizer.get()::tokenizeToIds);
+      for (String name : names) {
+        ResourceId file = FileSystems.matchNewResource(name, false);
+        try (InputStream in =
+            Channels.newInputStream(
+                Compression.detect(name).readDecompressed(FileSystems.open(file)))) {
+          reader.readStream(in);
         }
       }
+      reader.endDocument();
+      List<int[][]> documents = reader.documents();
       RunCounts counts = Counts.zero();
-      counts.setDocumentsRead(documents.size() + empty[0]);
+      counts.setDocumentsRead(documents.size() + reader.emptyDocuments());
       counts.setDocumentsUsed((long) documents.size());
-      counts.setDocumentsEmpty(empty[0]);
+      counts.setDocumentsEmpty(reader.emptyDocuments());
+      long sentences = 0;
+      for (int[][] d : documents) {
+        sentences += d.length;
+      }
       counts.setSentences(sentences);
-      counts.setTokens(tokens);
+      counts.setTokens(reader.tokens());
       documentsCounter.inc(documents.size());
       ProgressCounters.addDocuments(documents.size());
       if (documents.isEmpty()) {

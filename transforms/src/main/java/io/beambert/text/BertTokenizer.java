@@ -126,9 +126,18 @@ public final class BertTokenizer {
    * skips such a line without ending the document.
    */
   public int[][] tokenizeSentences(List<String> sentences) {
+    return tokenizeSentences(sentences, this::tokenizeToIds);
+  }
+
+  /**
+   * {@link #tokenizeSentences(List)} with any tokenizer of one sentence (tests use simple ones):
+   * the one loop that turns a document's lines into its sentences of ids.
+   */
+  public static int[][] tokenizeSentences(
+      List<String> sentences, java.util.function.Function<String, int[]> tokenizer) {
     List<int[]> out = new ArrayList<>(sentences.size());
     for (String sentence : sentences) {
-      int[] ids = tokenizeToIds(sentence);
+      int[] ids = tokenizer.apply(sentence);
       if (ids.length > 0) {
         out.add(ids);
       }

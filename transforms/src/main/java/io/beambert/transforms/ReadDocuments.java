@@ -2,6 +2,7 @@ package io.beambert.transforms;
 
 import io.beambert.instances.distributed.ContentId;
 import io.beambert.io.FileRanges;
+import io.beambert.text.DocumentSplitter;
 import io.beambert.text.PyStr;
 import io.beambert.text.Utf8Lines;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -85,11 +85,6 @@ public final class ReadDocuments
         .apply("SplitLargeFiles", FileRanges.of(rangeBytes));
   }
 
-  /** Receives the documents of a file: stripped sentences and the byte range of their lines. */
-  private interface DocumentSink {
-    void accept(List<String> sentences, long start, long end);
-  }
-
   /**
    * Uncompressed files larger than this are read in ranges of this size by several workers (a
    * range's documents are those after the first blank line that starts in it, up to the first
@@ -107,7 +102,7 @@ public final class ReadDocuments
    * the range size, and a document is cut neither by a range nor by a buffer.
    */
   private static void split(
-      FileIO.ReadableFile file, long start, long rangeBytes, DocumentSink sink)
+      FileIO.ReadableFile file, long start, long rangeBytes, DocumentSplitter.Sink sink)
       throws IOException {
     long end =
         start == FileRanges.WHOLE_FILE
@@ -128,9 +123,7 @@ public final class ReadDocuments
     } else {
       channel = file.open();
     }
-    List<String> sentences = new ArrayList<>();
-    long docStart = 0;
-    long docEnd = 0;
+    DocumentSplitter splitter = new DocumentSplitter(sink::accept);
     try (InputStream in = Channels.newInputStream(channel);
         Utf8Lines lines = new Utf8Lines(in)) {
       boolean atBoundary = start <= 0;
@@ -139,33 +132,19 @@ public final class ReadDocuments
       }
       long lineStart = base + lines.position();
       for (String line = lines.next(); line != null; line = lines.next()) {
-        if (!atBoundary && lineStart >= end) {
-          return; // no blank line starts in this range: its documents belong to the previous one
-        }
         long next = base + lines.position();
-        String s = PyStr.strip(line);
-        if (s.isEmpty()) {
-          if (!sentences.isEmpty()) {
-            sink.accept(sentences, docStart, docEnd);
-            sentences.clear();
-          }
+        if (!atBoundary) {
           if (lineStart >= end) {
-            return; // the next range's boundary
+            return; // no blank line starts in this range: its documents belong to the previous one
           }
-          atBoundary = true;
-        } else if (atBoundary) {
-          if (sentences.isEmpty()) {
-            docStart = lineStart;
-          }
-          sentences.add(s);
-          docEnd = next;
+          atBoundary = PyStr.strip(line).isEmpty();
+        } else if (splitter.line(line, lineStart, next) && lineStart >= end) {
+          return; // the next range's boundary (the blank line ended the open document)
         }
         lineStart = next;
       }
     }
-    if (!sentences.isEmpty()) {
-      sink.accept(sentences, docStart, docEnd);
-    }
+    splitter.endDocument();
   }
 
   /**

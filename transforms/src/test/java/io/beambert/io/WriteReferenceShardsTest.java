@@ -1,64 +1,85 @@
 package io.beambert.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.beambert.schemas.TokenizedLine;
+import io.beambert.instances.CorpusReader;
+import io.beambert.instances.InstanceEncoder;
+import io.beambert.instances.InstanceOptions;
+import io.beambert.instances.InstanceVocab;
+import io.beambert.instances.ReferenceGenerator;
+import io.beambert.instances.TrainingInstance;
+import io.beambert.schemas.PretrainingInstance;
+import io.beambert.schemas.RunCounts;
+import io.beambert.testing.Shared;
+import io.beambert.text.BertTokenizer;
+import io.beambert.text.Vocab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WriteReferenceShardsTest {
+  @TempDir Path tmp;
 
-  private static TokenizedLine line(String file, long number, int firstId) {
-    List<Integer> ids = firstId < 0 ? List.of() : List.of(firstId, firstId + 1);
-    return new TokenizedLine(file, number, false, ids);
-  }
+  /**
+   * The files are read in name order as one stream of lines, whatever order they are matched in:
+   * a document runs on into the next file unless a blank line ends it, a line that tokenizes to
+   * nothing is skipped without ending its document; the shard holds exactly what the reference
+   * algorithm makes of that corpus.
+   */
+  @Test
+  void readsTheFilesInNameOrderAsOneStreamLikeTheReference() throws IOException {
+    Path in = tmp.resolve("in");
+    Files.createDirectories(in);
+    Files.writeString(in.resolve("c.txt"), "\nA new document in c.\nIts second line.\n");
+    Files.writeString(in.resolve("a.txt"), "\n\nFirst document.\n\nSecond one, in a,\n\u0007\n");
+    Files.writeString(in.resolve("b.txt"), "goes on in b.\n\n\nThird document.\nStill third.\n");
+    Vocab vocab = Vocab.load(Shared.path("golden/vocab-bert-base-uncased.txt"));
+    InstanceOptions options = InstanceOptions.builder().dupeFactor(3).build();
 
-  private static TokenizedLine blank(String file, long number) {
-    return new TokenizedLine(file, number, true, List.of());
-  }
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    Path out = tmp.resolve("out");
+    PCollection<RunCounts> counts =
+        p.apply(
+            WriteReferenceShards.from(
+                in.resolve("*.txt").toString(), ShardOutput.to(out.toString()), vocab, options));
+    PAssert.thatSingleton(counts)
+        .satisfies(
+            c -> {
+              assertEquals(4L, c.getDocumentsUsed()); // a's second document runs on into b
+              assertEquals(List.of(c.getInstances()), c.getShardInstances());
+              return null;
+            });
+    p.run().waitUntilFinish();
 
-  private static int[][] ids(int... firstIds) {
-    int[][] out = new int[firstIds.length][];
-    for (int i = 0; i < firstIds.length; i++) {
-      out[i] = new int[] {firstIds[i], firstIds[i] + 1};
+    List<Path> sorted = List.of(in.resolve("a.txt"), in.resolve("b.txt"), in.resolve("c.txt"));
+    List<int[][]> documents = CorpusReader.read(sorted, new BertTokenizer(vocab, true));
+    assertEquals(4, documents.size());
+    List<TrainingInstance> expected =
+        new ReferenceGenerator(options, InstanceVocab.from(vocab)).generateAll(documents);
+    List<PretrainingInstance> written = new ArrayList<>();
+    try (DataFileReader<PretrainingInstance> r =
+        new DataFileReader<>(
+            out.resolve("part-00000-of-00001.avro").toFile(),
+            new SpecificDatumReader<>(PretrainingInstance.class))) {
+      r.forEach(written::add);
     }
-    return out;
-  }
-
-  @Test
-  void readsLinesInInputOrderLikeTheReference() {
-    List<TokenizedLine> lines =
-        new ArrayList<>(
-            List.of(
-                blank("/c/a.txt", 0), // leading blank lines make no document
-                line("/c/a.txt", 1, 10),
-                blank("/c/a.txt", 2),
-                line("/c/a.txt", 3, 20),
-                line("/c/a.txt", 4, -1), // tokenizes to nothing: skipped, document goes on
-                line("/c/a.txt", 5, 21),
-                line("/c/b.txt", 0, 30), // no blank line between the files: same document
-                blank("/c/b.txt", 1),
-                blank("/c/b.txt", 2),
-                line("/c/b.txt", 3, 40),
-                blank("/c/c.txt", 0), // a file that starts with a blank line ends it
-                line("/c/c.txt", 1, 50),
-                line("/c/c.txt", 10, 60),
-                line("/c/c.txt", 2, 55)));
-    Collections.shuffle(lines, new java.util.Random(7));
-    List<int[][]> docs = WriteReferenceShards.documents(lines, new long[1]);
-    assertEquals(4, docs.size());
-    assertArrayEquals(ids(10), docs.get(0));
-    assertArrayEquals(ids(20, 21, 30), docs.get(1));
-    assertArrayEquals(ids(40), docs.get(2));
-    assertArrayEquals(ids(50, 55, 60), docs.get(3));
-  }
-
-  @Test
-  void emptyCorpus() {
-    assertEquals(0, WriteReferenceShards.documents(List.of(), new long[1]).size());
-    assertEquals(0, WriteReferenceShards.documents(List.of(blank("f", 0), line("f", 1, -1)), new long[1]).size());
+    assertTrue(expected.size() > 5, "instances: " + expected.size());
+    assertEquals(expected.size(), written.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(
+          InstanceEncoder.toAvro(expected.get(i), options.maxSeqLength(), options.maxPredictionsPerSeq()),
+          written.get(i));
+    }
   }
 }

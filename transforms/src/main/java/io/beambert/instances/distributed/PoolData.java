@@ -1,5 +1,7 @@
 package io.beambert.instances.distributed;
 
+import io.beambert.instances.SegmentPacker;
+import io.beambert.instances.SeqPairTruncator;
 import io.beambert.random.KeyedRandom;
 import io.beambert.schemas.RunCounts;
 import java.util.ArrayList;
@@ -58,23 +60,35 @@ public final class PoolData {
 
   /**
    * A chunk of one document's pass, as packing cut it; pairing sets segment B of a random next and
-   * truncation shortens A and B. The arrays belong to the pool: steps replace them, never change them.
+   * truncation shortens A and B. Segments are kept as ranges of their documents' sentences (less
+   * tokens cut from the front), not as copies: a pool holds its documents' tokens once.
    */
   public static final class Chunk {
     private final int document;
     private final int pass;
     private final int targetLength;
     private final boolean randomNext;
-    private int[] tokensA;
-    private int[] tokensB;
+    private final int[][] documentA;
+    private final int firstA;
+    private int frontA;
+    private int lengthA;
+    private int[][] documentB;
+    private int firstB;
+    private int frontB;
+    private int lengthB;
 
-    Chunk(int document, int pass, int targetLength, int[] tokensA, int[] tokensB, boolean randomNext) {
+    Chunk(int document, int pass, int targetLength, boolean randomNext, int[][] tokens, int start,
+        int split, int end) {
       this.document = document;
       this.pass = pass;
       this.targetLength = targetLength;
-      this.tokensA = tokensA;
-      this.tokensB = tokensB;
       this.randomNext = randomNext;
+      this.documentA = tokens;
+      this.firstA = start;
+      this.lengthA = SegmentPacker.length(tokens, start, split);
+      if (!randomNext) {
+        setB(tokens, split, end);
+      }
     }
 
     /** Index of the chunk's document in the pool. */
@@ -99,35 +113,83 @@ public final class PoolData {
 
     /** Tokens of A. */
     public int lengthA() {
-      return tokensA.length;
+      return lengthA;
     }
 
     /** Tokens of B (0 for a random next before pairing). */
     public int lengthB() {
-      return tokensB.length;
+      return lengthB;
     }
 
     /** Id {@code k} of A. */
     public int tokenA(int k) {
-      return tokensA[k];
+      return tokenAt(documentA, firstA, frontA + checkIndex(k, lengthA));
     }
 
     /** Id {@code k} of B. */
     public int tokenB(int k) {
-      return tokensB[k];
+      return tokenAt(documentB, firstB, frontB + checkIndex(k, lengthB));
     }
 
-    int[] tokensA() {
-      return tokensA;
+    /** B is sentences {@code [from, to)} of {@code tokens}. */
+    void setB(int[][] tokens, int from, int to) {
+      documentB = tokens;
+      firstB = from;
+      frontB = 0;
+      lengthB = SegmentPacker.length(tokens, from, to);
     }
 
-    int[] tokensB() {
-      return tokensB;
+    /** Applies a truncation. */
+    void cut(SeqPairTruncator.Cut cut) {
+      frontA += cut.frontA();
+      lengthA -= cut.frontA() + cut.backA();
+      frontB += cut.frontB();
+      lengthB -= cut.frontB() + cut.backB();
     }
 
-    void setSegments(int[] tokensA, int[] tokensB) {
-      this.tokensA = tokensA;
-      this.tokensB = tokensB;
+    /** {@code [CLS] A [SEP] B [SEP]} as a new array. */
+    int[] sequence(int clsId, int sepId) {
+      int[] out = new int[lengthA + lengthB + 3];
+      out[0] = clsId;
+      copy(documentA, firstA, frontA, lengthA, out, 1);
+      out[lengthA + 1] = sepId;
+      copy(documentB, firstB, frontB, lengthB, out, lengthA + 2);
+      out[out.length - 1] = sepId;
+      return out;
+    }
+
+    private static int checkIndex(int k, int length) {
+      if (k < 0 || k >= length) {
+        throw new IndexOutOfBoundsException("token " + k + " of a segment of " + length);
+      }
+      return k;
+    }
+
+    /** Token {@code skip} of the sentences from {@code first} on. */
+    private static int tokenAt(int[][] document, int first, int skip) {
+      int i = first;
+      while (skip >= document[i].length) {
+        skip -= document[i].length;
+        i++;
+      }
+      return document[i][skip];
+    }
+
+    /** Copies {@code length} tokens from token {@code skip} of the sentences from {@code first}. */
+    private static void copy(
+        int[][] document, int first, int skip, int length, int[] dest, int at) {
+      for (int i = first; length > 0; i++) {
+        int[] sentence = document[i];
+        if (skip >= sentence.length) {
+          skip -= sentence.length;
+          continue;
+        }
+        int n = Math.min(sentence.length - skip, length);
+        System.arraycopy(sentence, skip, dest, at, n);
+        at += n;
+        length -= n;
+        skip = 0;
+      }
     }
   }
 

@@ -4,9 +4,7 @@ import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.MaskedLm;
 import io.beambert.instances.NextSentencePairer;
-import io.beambert.instances.PartnerDocuments;
 import io.beambert.instances.SegmentPacker;
-import io.beambert.instances.SegmentPair;
 import io.beambert.instances.SeqPairTruncator;
 import io.beambert.instances.TrainingInstance;
 import io.beambert.random.KeyedRandom;
@@ -19,7 +17,8 @@ import java.util.List;
 
 /**
  * The distributed mode's steps over a pool, each built from the same blocks as reference mode
- * ({@link SegmentPacker#pack}, {@link NextSentencePairer#randomNext}, {@link SeqPairTruncator},
+ * ({@link SegmentPacker#pack}, {@link NextSentencePairer#drawPartnerIndex} and {@link
+ * NextSentencePairer#randomNextSentences}, {@link SeqPairTruncator},
  * {@link MaskedLm}) but drawing on its own stream per document, pass and step instead of one
  * stream for the corpus:
  *
@@ -191,17 +190,20 @@ public final class PoolSteps {
       List<PoolData.Chunk> chunks = new ArrayList<>();
       for (int d = 0; d < pool.documents.size(); d++) {
         int document = d;
+        int[][] tokens = pool.documents.get(d);
         int mark = chunks.size();
         try {
           for (int pass = 0; pass < options.dupeFactor(); pass++) {
             int p = pass;
             SegmentPacker.pack(
-                pool.documents.get(d),
+                tokens,
                 options.maxNumTokens(),
                 options.shortSeqProb(),
                 KeyedRandom.forKey(options.randomSeed(), pool.ids.get(d), pass, STREAM_PACK),
-                (a, b, randomNext, target) ->
-                    chunks.add(new PoolData.Chunk(document, p, target, a, b, randomNext)));
+                (start, split, end, randomNext, target) ->
+                    chunks.add(
+                        new PoolData.Chunk(
+                            document, p, target, randomNext, tokens, start, split, end)));
           }
         } catch (RuntimeException e) {
           chunks.subList(mark, chunks.size()).clear();
@@ -228,13 +230,17 @@ public final class PoolSteps {
           seed,
           STREAM_PAIR,
           (run, rng) -> {
-            PartnerDocuments partners =
-                NextSentencePairer.referencePartners(pool.documents, run.get(0).document());
+            int d = run.get(0).document();
             for (PoolData.Chunk c : run) {
               if (c.isRandomNext()) {
-                c.setSegments(
-                    c.tokensA(),
-                    NextSentencePairer.randomNext(partners, c.targetLength(), c.lengthA(), rng));
+                // The reference's draws: the partner (C3), then its sentences (C4).
+                int[][] partner =
+                    pool.documents.get(
+                        NextSentencePairer.drawPartnerIndex(rng, pool.documents.size(), d));
+                long sentences =
+                    NextSentencePairer.randomNextSentences(
+                        partner, c.targetLength() - c.lengthA(), rng);
+                c.setB(partner, (int) (sentences >>> 32), (int) sentences);
               }
             }
           });
@@ -260,9 +266,7 @@ public final class PoolSteps {
             for (PoolData.Chunk c : run) {
               SeqPairTruncator.Cut cut =
                   SeqPairTruncator.truncate(c.lengthA(), c.lengthB(), options.maxNumTokens(), rng);
-              if (!cut.isEmpty()) {
-                c.setSegments(cut.keepA(c.tokensA()), cut.keepB(c.tokensB()));
-              }
+              c.cut(cut);
             }
           });
     }
@@ -307,7 +311,8 @@ public final class PoolSteps {
             try {
               for (PoolData.Chunk c : run) {
                 TrainingInstance instance =
-                    masker.mask(SegmentPair.adopt(c.tokensA(), c.tokensB(), c.isRandomNext()), rng);
+                    masker.maskSequence(
+                        c.sequence(vocab.clsId(), vocab.sepId()), c.lengthA(), c.isRandomNext(), rng);
                 store.add(encoder.buffer(), encoder.encode(instance));
                 totals[0] += instance.length();
                 totals[1] += instance.maskedCount();
