@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beambert.instances.InstanceEncoder;
 import io.beambert.instances.InstanceOptions;
+import io.beambert.instances.InstanceVocab;
+import io.beambert.instances.ReferenceGenerator;
 import io.beambert.instances.distributed.InstanceStats;
 import io.beambert.pipelines.BeamArgs;
 import io.beambert.pipelines.InspectCommand;
 import io.beambert.schemas.PretrainingInstance;
+import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.Pipeline;
@@ -29,28 +35,45 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The README's example pipeline runs on the DirectRunner and embedded Flink, as a user runs it. */
 class FilteredPretrainingDataTest {
+  private static final InstanceOptions OPTIONS = InstanceOptions.builder().dupeFactor(2).build();
+
   @TempDir Path tmp;
 
   private static Path shared(String name) {
     return Paths.get(System.getProperty("beambert.shared", "../../shared")).resolve(name);
   }
 
-  /** The golden sample corpus, one document per line, sentences separated by tabs. */
-  private Path corpus() throws IOException {
-    StringBuilder out = new StringBuilder();
-    List<String> doc = new ArrayList<>();
-    List<String> lines = new ArrayList<>(Files.readAllLines(shared("golden/sample_text.txt")));
-    lines.addAll(Files.readAllLines(shared("golden/edge_corpus.txt")));
-    lines.add("");
-    for (String line : lines) {
-      if (line.isBlank()) {
-        if (!doc.isEmpty()) {
-          out.append(String.join("\t", doc)).append('\n');
-          doc.clear();
-        }
-      } else {
-        doc.add(line.replace('\t', ' '));
+  /**
+   * 800 documents of 2 to 13 sentences of the golden sample corpus, every 20th with a sentence
+   * holding a word piece the vocabulary lacks ([UNK]).
+   */
+  private static List<List<String>> documents() throws IOException {
+    List<String> sentences = new ArrayList<>();
+    for (String line : Files.readAllLines(shared("golden/sample_text.txt"))) {
+      if (!line.isBlank()) {
+        sentences.add(line.strip());
       }
+    }
+    Random random = new Random(5);
+    List<List<String>> documents = new ArrayList<>();
+    for (int d = 0; d < 800; d++) {
+      List<String> doc = new ArrayList<>();
+      for (int k = 2 + random.nextInt(12); k > 0; k--) {
+        doc.add(sentences.get(random.nextInt(sentences.size())));
+      }
+      if (d % 20 == 0) {
+        doc.add(doc.size() / 2, "A parrot \ud83e\udd9c said it.");
+      }
+      documents.add(doc);
+    }
+    return documents;
+  }
+
+  /** The documents in the example's input format: one per line, sentences separated by tabs. */
+  private Path corpus(List<List<String>> documents) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (List<String> doc : documents) {
+      out.append(String.join("\t", doc)).append('\n');
     }
     Path file = tmp.resolve("corpus.tsv");
     Files.writeString(file, out, StandardCharsets.UTF_8);
@@ -63,7 +86,7 @@ class FilteredPretrainingDataTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(BeamArgs.prepare(args)).create());
     FilteredPretrainingData.build(
         p, corpus.toString(), vocab,
-        InstanceOptions.builder().dupeFactor(3).nspPoolSize(10).build(), out.toString());
+        OPTIONS, out.toString());
     p.run().waitUntilFinish();
     InstanceStats stats =
         new InstanceStats(Files.readAllLines(shared("golden/vocab-bert-base-uncased.txt")));
@@ -100,14 +123,37 @@ class FilteredPretrainingDataTest {
   }
 
   @Test
-  void runsOnTheDirectRunnerAndFlinkWithTheSameInstances() throws IOException {
-    Path corpus = corpus();
+  void runsOnTheDirectRunnerAndFlinkWithTheReferencesStatistics() throws IOException {
+    List<List<String>> documents = documents();
+    Path corpus = corpus(documents);
     Vocab vocab = Vocab.load(shared("golden/vocab-bert-base-uncased.txt"));
+    BertTokenizer tokenizer = new BertTokenizer(vocab, true);
+    List<int[][]> tokens = new ArrayList<>();
+    long withUnk = 0;
+    for (List<String> doc : documents) {
+      int[][] t = tokenizer.tokenizeSentences(doc);
+      tokens.add(t);
+      withUnk += Arrays.stream(t).flatMapToInt(Arrays::stream).filter(id -> id == vocab.idOf(Vocab.UNK)).count();
+    }
+    assertEquals(40, withUnk); // so the filter has pairs to drop
+
     InstanceStats direct = run(corpus, vocab, "direct");
-    assertTrue(direct.instances() > 100, "instances: " + direct.instances());
+    assertTrue(direct.instances() > 3000, "instances: " + direct.instances());
     InstanceStats flink =
         run(corpus, vocab, "flink", "--runner=FlinkRunner", "--flinkMaster=[local]",
             "--parallelism=2");
     assertEquals(direct.digestMultiset(), flink.digestMultiset());
+
+    // The distributed statistics test: reference mode on the same documents.
+    InstanceStats reference =
+        new InstanceStats(Files.readAllLines(shared("golden/vocab-bert-base-uncased.txt")));
+    new ReferenceGenerator(OPTIONS, InstanceVocab.from(vocab))
+        .generate(
+            tokens,
+            i ->
+                reference.add(
+                    InstanceEncoder.toAvro(i, OPTIONS.maxSeqLength(), OPTIONS.maxPredictionsPerSeq())));
+    List<String> report = direct.compareWith(reference, 4.5);
+    assertTrue(InstanceStats.allWithin(report), String.join("\n", report));
   }
 }

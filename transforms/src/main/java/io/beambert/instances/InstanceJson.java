@@ -29,16 +29,11 @@ import java.util.Optional;
  * }</pre>
  */
 public final class InstanceJson {
-  /** Feature names in file order. */
+  /** Feature names in file order: the fields of the shards' Avro schema, their single source. */
   public static final List<String> FIELDS =
-      List.of(
-          "input_ids",
-          "input_mask",
-          "segment_ids",
-          "masked_lm_positions",
-          "masked_lm_ids",
-          "masked_lm_weights",
-          "next_sentence_labels");
+      PretrainingInstance.getClassSchema().getFields().stream()
+          .map(org.apache.avro.Schema.Field::name)
+          .toList();
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -62,39 +57,27 @@ public final class InstanceJson {
   }
 
   private static void write(PretrainingInstance instance, Appendable out) throws IOException {
-    out.append("{\"input_ids\":");
-    ints(instance.getInputIds(), out);
-    out.append(",\"input_mask\":");
-    ints(instance.getInputMask(), out);
-    out.append(",\"segment_ids\":");
-    ints(instance.getSegmentIds(), out);
-    out.append(",\"masked_lm_positions\":");
-    ints(instance.getMaskedLmPositions(), out);
-    out.append(",\"masked_lm_ids\":");
-    ints(instance.getMaskedLmIds(), out);
-    out.append(",\"masked_lm_weights\":[");
-    List<Float> weights = instance.getMaskedLmWeights();
-    for (int i = 0; i < weights.size(); i++) {
-      if (i > 0) {
-        out.append(',');
+    char separator = '{';
+    for (org.apache.avro.Schema.Field field : PretrainingInstance.getClassSchema().getFields()) {
+      out.append(separator).append('"').append(field.name()).append("\":");
+      separator = ',';
+      Object value = instance.get(field.pos());
+      if (value instanceof Integer single) { // a scalar feature is a list of one in the dump
+        out.append('[').append(Integer.toString(single)).append(']');
+        continue;
       }
-      // Float.toString gives "1.0"/"0.0" like Python's repr; weights take no other values here.
-      out.append(Float.toString(weights.get(i)));
-    }
-    out.append("],\"next_sentence_labels\":[");
-    out.append(Integer.toString(instance.getNextSentenceLabels()));
-    out.append("]}");
-  }
-
-  private static void ints(List<Integer> values, Appendable out) throws IOException {
-    out.append('[');
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        out.append(',');
+      List<?> values = (List<?>) value;
+      out.append('[');
+      for (int i = 0; i < values.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        // Float.toString gives "1.0"/"0.0" like Python's repr; weights take no other values here.
+        out.append(values.get(i).toString());
       }
-      out.append(Integer.toString(values.get(i)));
+      out.append(']');
     }
-    out.append(']');
+    out.append('}');
   }
 
   /**

@@ -17,11 +17,9 @@
  * order; it keeps them compactly in an {@link io.beambert.instances.InstanceStore} until the final
  * shuffle.
  *
- * <p>Distributed use: the same pieces run per element with a per-element stream, e.g. {@code
- * PythonRandom.forKey(seed, documentId, pass, step)}, and a {@link
- * io.beambert.instances.PartnerDocuments} that draws random-next partners from a deterministic
- * grouping. {@link io.beambert.instances.InstanceMaker#createPairs} and {@link
- * io.beambert.instances.MaskedLm#mask} can take different streams, so packing and masking can be
- * separate steps.
+ * <p>Distributed mode: the same pieces ({@link io.beambert.instances.SegmentPacker#pack}, {@link
+ * io.beambert.instances.NextSentencePairer}, {@link io.beambert.instances.SeqPairTruncator}, {@link
+ * io.beambert.instances.MaskedLm}) run as separate steps over a pool of documents, each on its own
+ * stream per document, pass and step ({@code io.beambert.instances.distributed.PoolSteps}).
  */
 package io.beambert.instances;

@@ -27,7 +27,7 @@ import org.apache.beam.sdk.util.VarInt;
  * that shuffle makes the shuffle as large as the corpus, and a runner that groups in memory (the
  * DirectRunner) then holds the whole corpus in its heap. A location ({@link #at}) is a few dozen
  * bytes whatever the document's size, so the shuffle stays small and a worker holds one pool's
- * text at a time, read back when the pool is generated. {@link ReadDocuments#sources} gives
+ * text at a time, read back when the pool is generated. {@link ReadDocuments} gives
  * locations for uncompressed files and texts for compressed ones, which cannot be read from an
  * offset.
  *

@@ -1,12 +1,7 @@
 package io.beambert.transforms;
 
 import io.beambert.instances.distributed.PoolStep;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Adds one per-pool step ({@link PoolStep}) to the chain of {@link Pools}: the base of {@link
@@ -15,8 +10,9 @@ import org.apache.beam.sdk.values.PCollection;
  * by {@link WriteShards}).
  *
  * <p>The step is checked against what the pools hold when the transform is applied. In the
- * pipeline graph the transform passes the pools on and counts them (counter {@code pools} in the
- * namespace of the transform's class).
+ * pipeline graph the transform is a composite under its name that adds no work of its own: its
+ * output is its input's pool collection with the step added to the chain, so a pool element passes
+ * no extra runner stage.
  *
  * <pre>{@code
  * PoolStep dropShortPairs = PoolStep.of("drop-short-pairs", Stage.PAIRED, Stage.PAIRED,
@@ -49,26 +45,6 @@ public class PoolTransform extends PTransform<Pools, Pools> {
 
   @Override
   public Pools expand(Pools input) {
-    PCollection<Pool> next =
-        input
-            .pools()
-            .apply("AddStep", ParDo.of(new PassFn(getClass())))
-            .setCoder(Pool.coder());
-    return input.then(next, step);
-  }
-
-  /** Passes each pool on and counts it. */
-  private static final class PassFn extends DoFn<Pool, Pool> {
-    private final Counter pools;
-
-    PassFn(Class<?> namespace) {
-      this.pools = Metrics.counter(namespace, "pools");
-    }
-
-    @ProcessElement
-    public void process(@Element Pool pool, OutputReceiver<Pool> out) {
-      pools.inc();
-      out.output(pool);
-    }
+    return input.then(input.pools(), step);
   }
 }

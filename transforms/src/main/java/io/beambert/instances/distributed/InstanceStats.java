@@ -52,6 +52,8 @@ public final class InstanceStats {
   private int seqLength = -1;
   private int maxPredictions = -1;
   private long maskedTotal;
+  private double realTokensSquared;
+  private double maskedSquared;
   private long maskedAtMax;
   private long kindMask;
   private long kindKept;
@@ -152,6 +154,7 @@ public final class InstanceStats {
       problem("nonzero padding");
     }
     realTokens += len;
+    realTokensSquared += (double) len * len;
     if (len == seqLength) {
       fullLength++;
     }
@@ -190,6 +193,7 @@ public final class InstanceStats {
       }
     }
     maskedTotal += k;
+    maskedSquared += (double) k * k;
     if (k == maxPredictions) {
       maskedAtMax++;
     }
@@ -419,6 +423,67 @@ public final class InstanceStats {
   /** Total number of masked positions. */
   public long maskedPositionsTotal() {
     return maskedTotal;
+  }
+
+  /**
+   * Compares the statistics that define the data's distribution with those of {@code reference}
+   * (typically reference mode's instances on the same corpus): the random-next fraction, the mean
+   * real tokens, the fraction at full length, the mean masked positions, and the [MASK] / kept /
+   * random shares of the masked positions. Each must agree within {@code z} standard errors of the
+   * difference of two independent sample means (binomial for fractions). One line per statistic,
+   * ending with {@value #OUT} when it does not.
+   */
+  public List<String> compareWith(InstanceStats reference, double z) {
+    List<String> report = new ArrayList<>();
+    InstanceStats r = reference;
+    proportion(report, z, "random-next fraction", r.randomNext, r.n, randomNext, n);
+    mean(report, z, "mean real tokens", r.realTokens, r.realTokensSquared, r.n, realTokens,
+        realTokensSquared, n);
+    proportion(report, z, "fraction at full length", r.fullLength, r.n, fullLength, n);
+    mean(report, z, "mean masked positions", r.maskedTotal, r.maskedSquared, r.n, maskedTotal,
+        maskedSquared, n);
+    long rp = r.kindMask + r.kindKept + r.kindRandom;
+    long p = kindMask + kindKept + kindRandom;
+    proportion(report, z, "[MASK] share", r.kindMask, rp, kindMask, p);
+    proportion(report, z, "kept share", r.kindKept, rp, kindKept, p);
+    proportion(report, z, "random share", r.kindRandom, rp, kindRandom, p);
+    return report;
+  }
+
+  /** Marks a line of {@link #compareWith} whose statistic is out of tolerance. */
+  public static final String OUT = "  <-- OUT";
+
+  /** Whether every line of a {@link #compareWith} report is within tolerance. */
+  public static boolean allWithin(List<String> report) {
+    return report.stream().noneMatch(s -> s.endsWith(OUT));
+  }
+
+  private static void proportion(
+      List<String> report, double z, String what, long a, long na, long b, long nb) {
+    double pa = (double) a / na;
+    double pb = (double) b / nb;
+    double p = (double) (a + b) / (na + nb);
+    check(report, z, what, pa, pb, Math.sqrt(p * (1 - p) * (1.0 / na + 1.0 / nb)));
+  }
+
+  private static void mean(
+      List<String> report, double z, String what, double sa, double sa2, long na, double sb,
+      double sb2, long nb) {
+    double ma = sa / na;
+    double mb = sb / nb;
+    double va = Math.max(0, sa2 / na - ma * ma);
+    double vb = Math.max(0, sb2 / nb - mb * mb);
+    check(report, z, what, ma, mb, Math.sqrt(va / na + vb / nb));
+  }
+
+  private static void check(
+      List<String> report, double z, String what, double ref, double got, double se) {
+    double score = se == 0 ? (ref == got ? 0 : Double.POSITIVE_INFINITY) : Math.abs(ref - got) / se;
+    report.add(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s: reference %.5f distributed %.5f (|diff| %.5f, tolerance %.5f, z %.2f)%s",
+            what, ref, got, Math.abs(ref - got), z * se, score, score > z ? OUT : ""));
   }
 
   /** Format problems by kind; empty for well-formed instances. */

@@ -2,6 +2,7 @@ package io.beambert.instances.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beambert.instances.InstanceEncoder;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
 import io.beambert.instances.ReferenceGenerator;
@@ -30,87 +31,21 @@ import org.junit.jupiter.api.Test;
 class DistributedStatisticsTest {
   static final double Z = 4.5;
 
-  /** Sums over instances of the statistics compared. */
-  static final class Tally {
-    long n;
-    long randomNext;
-    double len;
-    double len2;
-    long full;
-    double masked;
-    double masked2;
-    long mask;
-    long kept;
-    long random;
-
-    void add(TrainingInstance i, int maxSeqLength, int maskId) {
-      n++;
-      randomNext += i.isRandomNext() ? 1 : 0;
-      len += i.length();
-      len2 += (double) i.length() * i.length();
-      full += i.length() == maxSeqLength ? 1 : 0;
-      masked += i.maskedCount();
-      masked2 += (double) i.maskedCount() * i.maskedCount();
-      int[] pos = i.maskedPositions();
-      int[] labels = i.maskedLabels();
-      for (int k = 0; k < pos.length; k++) {
-        int got = i.tokenAt(pos[k]);
-        if (got == maskId) {
-          mask++;
-        } else if (got == labels[k]) {
-          kept++;
-        } else {
-          random++;
-        }
-      }
-    }
-
-    long positions() {
-      return mask + kept + random;
-    }
-  }
-
-  static void checkProportion(String what, long a, long na, long b, long nb, List<String> report) {
-    double pa = (double) a / na;
-    double pb = (double) b / nb;
-    double p = (double) (a + b) / (na + nb);
-    double se = Math.sqrt(p * (1 - p) * (1.0 / na + 1.0 / nb));
-    check(what, pa, pb, se, report);
-  }
-
-  static void checkMean(
-      String what, double sa, double sa2, long na, double sb, double sb2, long nb, List<String> report) {
-    double ma = sa / na;
-    double mb = sb / nb;
-    double va = Math.max(0, sa2 / na - ma * ma);
-    double vb = Math.max(0, sb2 / nb - mb * mb);
-    check(what, ma, mb, Math.sqrt(va / na + vb / nb), report);
-  }
-
-  static void check(String what, double ref, double dist, double se, List<String> report) {
-    double z = se == 0 ? (ref == dist ? 0 : Double.POSITIVE_INFINITY) : Math.abs(ref - dist) / se;
-    report.add(
-        String.format(
-            Locale.ROOT, "%s: reference %.5f distributed %.5f (|diff| %.5f, tolerance %.5f, z %.2f)%s",
-            what, ref, dist, Math.abs(ref - dist), Z * se, z, z > Z ? "  <-- OUT" : ""));
-  }
-
-  static List<String> compare(Tally r, Tally d, String label) {
-    List<String> report = new ArrayList<>();
-    checkProportion("random-next fraction", r.randomNext, r.n, d.randomNext, d.n, report);
-    checkMean("mean real tokens", r.len, r.len2, r.n, d.len, d.len2, d.n, report);
-    checkProportion("fraction at full length", r.full, r.n, d.full, d.n, report);
-    checkMean("mean masked positions", r.masked, r.masked2, r.n, d.masked, d.masked2, d.n, report);
-    checkProportion("[MASK] share", r.mask, r.positions(), d.mask, d.positions(), report);
-    checkProportion("kept share", r.kept, r.positions(), d.kept, d.positions(), report);
-    checkProportion("random share", r.random, r.positions(), d.random, d.positions(), report);
-    String text = label + " (" + r.n + " vs " + d.n + " instances)\n  " + String.join("\n  ", report);
+  static List<String> compare(InstanceStats r, InstanceStats d, String label) {
+    List<String> report = d.compareWith(r, Z);
+    String text =
+        label + " (" + r.instances() + " vs " + d.instances() + " instances)\n  "
+            + String.join("\n  ", report);
     System.out.println(text);
     return report;
   }
 
   static boolean allWithin(List<String> report) {
-    return report.stream().noneMatch(s -> s.endsWith("<-- OUT"));
+    return InstanceStats.allWithin(report);
+  }
+
+  static void add(InstanceStats stats, TrainingInstance instance, InstanceOptions o) {
+    stats.add(InstanceEncoder.toAvro(instance, o.maxSeqLength(), o.maxPredictionsPerSeq()));
   }
 
   private static void run(
@@ -130,17 +65,20 @@ class DistributedStatisticsTest {
     List<int[][]> tokens = new ArrayList<>();
     docs.forEach(d -> tokens.add(d.tokens()));
     int pools = Math.max(1, (docs.size() + poolSize - 1) / poolSize);
-    int maskId = vocab.idOf("[MASK]");
-    Tally ref = new Tally();
-    Tally dist = new Tally();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < vocab.size(); i++) {
+      lines.add(vocab.tokenAt(i));
+    }
+    InstanceStats ref = new InstanceStats(lines);
+    InstanceStats dist = new InstanceStats(lines);
     for (int s = 0; s < seeds; s++) {
       InstanceOptions o = base.toBuilder().randomSeed(base.randomSeed() + 1000L * s).build();
-      new ReferenceGenerator(o, iv).generate(tokens, i -> ref.add(i, o.maxSeqLength(), maskId));
+      new ReferenceGenerator(o, iv).generate(tokens, i -> add(ref, i, o));
       InstanceOptions od =
           distBase.toBuilder().randomSeed(base.randomSeed() + 1000L * s).doLowerCase(lowerCase)
               .build();
       for (TrainingInstance i : PoolStepsTest.distributed(docs, pools, od, vocab)) {
-        dist.add(i, o.maxSeqLength(), maskId);
+        add(dist, i, o);
       }
     }
     return compare(ref, dist, label + ", " + docs.size() + " documents in " + pools + " pools, " + seeds + " seeds");
