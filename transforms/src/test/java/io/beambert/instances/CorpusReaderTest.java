@@ -76,6 +76,7 @@ class CorpusReaderTest {
               return new int[] {1};
             });
     reader.readStream(new ByteArrayInputStream(utf8("\u00a0 x y\u3000\r\n")));
+    reader.endDocument(); // documents are tokenized when they end
     assertEquals(List.of("x y"), seen);
   }
 
@@ -84,6 +85,7 @@ class CorpusReaderTest {
     CorpusReader reader = new CorpusReader(CorpusReaderTest::fake);
     reader.readStream(new ByteArrayInputStream(utf8("a\n123 !!\nbb\n")));
     assertEquals("{[1][2]}", show(reader.documents()));
+    reader.endDocument(); // the counts are of ended documents
     assertEquals(1, reader.emptyTokenLines());
     assertEquals(3, reader.lines());
     assertEquals(2, reader.tokens());
