@@ -20,8 +20,8 @@ import org.apache.beam.sdk.values.KV;
  * API").
  *
  * <pre>
- * java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" \
- *   io.beambert.bench.DirectRunnerOrder --targetParallelism=2
+ * java -cp pipelines/target/beambert.jar:benchmarks/target/classes \
+ *   io.beambert.bench.DirectRunnerOrder --targetParallelism=2   (the jar brings the DirectRunner)
  * </pre>
  */
 public final class DirectRunnerOrder {
