@@ -37,23 +37,8 @@ public interface PoolStep extends Serializable {
 
   /** A step from a name, its stages and an action. */
   static PoolStep of(String name, PoolData.Stage requires, PoolData.Stage produces, Action action) {
-    return new PoolStep() {
+    return new NamedStep(name, requires, produces) {
       private static final long serialVersionUID = 1L;
-
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public PoolData.Stage requires() {
-        return requires;
-      }
-
-      @Override
-      public PoolData.Stage produces() {
-        return produces;
-      }
 
       @Override
       public void apply(PoolData pool) {

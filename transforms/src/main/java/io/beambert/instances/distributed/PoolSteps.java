@@ -86,36 +86,7 @@ public final class PoolSteps {
     return new Mask(options, vocab);
   }
 
-  /** Base of the steps: name and stages. */
-  private abstract static class Step implements PoolStep {
-    private static final long serialVersionUID = 1L;
-    private final String name;
-    private final PoolData.Stage requires;
-    private final PoolData.Stage produces;
-
-    Step(String name, PoolData.Stage requires, PoolData.Stage produces) {
-      this.name = name;
-      this.requires = requires;
-      this.produces = produces;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public PoolData.Stage requires() {
-      return requires;
-    }
-
-    @Override
-    public PoolData.Stage produces() {
-      return produces;
-    }
-  }
-
-  private static final class Tokenize extends Step {
+  private static final class Tokenize extends NamedStep {
     private static final long serialVersionUID = 1L;
     private final SerializableTokenizer tokenizer;
     private final int maxSentenceBytes;
@@ -176,7 +147,7 @@ public final class PoolSteps {
     }
   }
 
-  private static final class Pack extends Step {
+  private static final class Pack extends NamedStep {
     private static final long serialVersionUID = 1L;
     private final InstanceOptions options;
 
@@ -214,7 +185,7 @@ public final class PoolSteps {
     }
   }
 
-  private static final class Pair extends Step {
+  private static final class Pair extends NamedStep {
     private static final long serialVersionUID = 1L;
     private final long seed;
 
@@ -247,7 +218,7 @@ public final class PoolSteps {
     }
   }
 
-  private static final class Truncate extends Step {
+  private static final class Truncate extends NamedStep {
     private static final long serialVersionUID = 1L;
     private final InstanceOptions options;
 
@@ -272,7 +243,7 @@ public final class PoolSteps {
     }
   }
 
-  private static final class Mask extends Step {
+  private static final class Mask extends NamedStep {
     private static final long serialVersionUID = 1L;
     private final InstanceOptions options;
     private final InstanceVocab vocab;
