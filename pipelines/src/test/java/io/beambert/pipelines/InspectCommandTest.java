@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.beambert.cli.UsageException;
 import io.beambert.io.InstanceShardWriter;
 import io.beambert.io.OutputDirectory;
+import io.beambert.io.ShardOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ class InspectCommandTest {
   }
 
   private static void writeShards(Path dir, List<JsonNode> instances, int shards) throws IOException {
-    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), shards, "test")) {
+    ShardOutput output = ShardOutput.to(dir.toString()).withRunDescription("{}", "", "test");
+    try (InstanceShardWriter w = output.openAll(shards)) {
       for (JsonNode n : instances) {
         w.write(GoldenFiles.toRecord(n));
       }

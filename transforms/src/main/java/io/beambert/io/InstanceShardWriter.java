@@ -42,35 +42,12 @@ public final class InstanceShardWriter implements AutoCloseable {
   }
 
   /**
-   * Opens the temporary files of every shard in {@code outputDir}, replacing leftovers of an earlier
-   * attempt.
-   *
-   * @param outputDir directory spec understood by Beam's {@link FileSystems}
-   * @param numShards number of shards, at least 1
-   * @param runKey text that identifies the content (options, vocabulary digest); seeds the sync
-   *     markers
-   */
-  public static InstanceShardWriter open(String outputDir, int numShards, String runKey)
-      throws IOException {
-    if (numShards < 1) {
-      throw new IllegalArgumentException("numShards must be at least 1, got " + numShards);
-    }
-    return open(outputDir, 0, numShards, numShards, REFERENCE_CODEC, REFERENCE_MARKERS, runKey);
-  }
-
-  /**
-   * Opens the temporary file of shard {@code index} of {@code numShards} only; every record goes
-   * to that shard. For writers that run one per shard on different workers.
-   */
-  public static InstanceShardWriter openShard(
-      String outputDir, int index, int numShards, String runKey) throws IOException {
-    return openShard(outputDir, index, numShards, REFERENCE_CODEC, REFERENCE_MARKERS, runKey);
-  }
-
-  /**
-   * Like {@link #openShard(String, int, int, String)}, in another format: the Avro {@code codec},
-   * and sync markers derived from {@code markerDomain} (which names the format), the run key and
-   * the shard (see {@link ShardNames#syncMarker}).
+   * Opens the temporary file of shard {@code index} of {@code numShards} only, replacing leftovers
+   * of an earlier attempt; every record goes to that shard (for writers that run one per shard on
+   * different workers). The shard is written with the Avro {@code codec} and sync markers derived
+   * from {@code markerDomain} (which names the format), the run key (text that identifies the
+   * content) and the shard (see {@link ShardNames#syncMarker}), so a rerun writes the same bytes.
+   * {@link ShardOutput} holds these settings for a run.
    */
   public static InstanceShardWriter openShard(
       String outputDir, int index, int numShards, CodecFactory codec, String markerDomain,
@@ -80,8 +57,8 @@ public final class InstanceShardWriter implements AutoCloseable {
   }
 
   /**
-   * Opens the temporary files of every shard, like {@link #open(String, int, String)}, in the given
-   * format (see {@link #openShard(String, int, int, CodecFactory, String, String)}).
+   * Opens the temporary files of every shard in {@code outputDir}, records going round-robin, in the
+   * format of {@link #openShard(String, int, int, CodecFactory, String, String)}.
    */
   public static InstanceShardWriter open(
       String outputDir, int numShards, CodecFactory codec, String markerDomain, String runKey)
@@ -91,12 +68,6 @@ public final class InstanceShardWriter implements AutoCloseable {
     }
     return open(outputDir, 0, numShards, numShards, codec, markerDomain, runKey);
   }
-
-  /** The reference mode's codec. */
-  private static final CodecFactory REFERENCE_CODEC = CodecFactory.deflateCodec(6);
-
-  /** The reference mode's sync-marker domain. */
-  private static final String REFERENCE_MARKERS = "beambert-shard";
 
   private static InstanceShardWriter open(
       String outputDir, int from, int to, int numShards, CodecFactory codec, String markerDomain,
@@ -184,10 +155,5 @@ public final class InstanceShardWriter implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  /** The 16-byte Avro sync marker of shard {@code index}: a digest of run key and shard. */
-  static byte[] syncMarker(String runKey, int index, int numShards) {
-    return ShardNames.syncMarker(REFERENCE_MARKERS, runKey, index, numShards);
   }
 }

@@ -92,20 +92,6 @@ public final class OutputDirectory {
   }
 
   /**
-   * Commits the shards of a finished reference-mode run whose shard {@code i} received {@code
-   * shardInstances[i]} records: {@link #commit(String, long[], EmptyShard)} with the reference
-   * format's empty shards.
-   */
-  public static void commit(String outputDir, String runKey, long[] shardInstances)
-      throws IOException {
-    int numShards = shardInstances.length;
-    commit(
-        outputDir,
-        shardInstances,
-        i -> InstanceShardWriter.openShard(outputDir, i, numShards, runKey));
-  }
-
-  /**
    * Commits the shards of a finished run whose shard {@code i} received {@code
    * shardInstances[i]} records: writes an empty shard ({@code emptyShard}) for a shard that
    * received none and has no file, then renames the temporary shards. Safe to retry: a shard that

@@ -21,6 +21,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InstanceShardWriterTest {
+  /** Opens the shards of a run with run key "key". */
+  private static InstanceShardWriter open(Path dir, int shards) throws IOException {
+    return ShardOutput.to(dir.toString()).withRunDescription("{}", "", "key").openAll(shards);
+  }
+
+  /** Commits a run written with {@code ShardOutput.to(dir)} and run key "key". */
+  private static void commit(String dir, long[] counts) throws IOException {
+    ShardOutput out = ShardOutput.to(dir).withRunDescription("{}", "", "key");
+    OutputDirectory.commit(dir, counts, i -> out.openShard(i, counts.length));
+  }
+
 
   static PretrainingInstance instance(int k) {
     return PretrainingInstance.newBuilder()
@@ -47,7 +58,7 @@ class InstanceShardWriterTest {
   }
 
   private static void writeRun(Path dir, int shards, int records) throws IOException {
-    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), shards, "key")) {
+    try (InstanceShardWriter w = open(dir, shards)) {
       for (int k = 0; k < records; k++) {
         w.write(instance(k));
       }
@@ -63,7 +74,7 @@ class InstanceShardWriterTest {
 
   @Test
   void writesRoundRobinAndRenamesOnCommit(@TempDir Path dir) throws IOException {
-    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 3, "key")) {
+    try (InstanceShardWriter w = open(dir, 3)) {
       for (int k = 0; k < 7; k++) {
         w.write(instance(k));
       }
@@ -91,7 +102,7 @@ class InstanceShardWriterTest {
 
   @Test
   void aRetriedCommitKeepsTheShardsAnEarlierAttemptRenamed(@TempDir Path dir) throws IOException {
-    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 3, "key")) {
+    try (InstanceShardWriter w = open(dir, 3)) {
       for (int k = 0; k < 7; k++) {
         w.write(instance(k));
       }
@@ -101,31 +112,31 @@ class InstanceShardWriterTest {
         dir.resolve(".part-00000-of-00003.avro.inprogress"),
         dir.resolve("part-00000-of-00003.avro"));
     long[] counts = {3, 2, 2};
-    OutputDirectory.commit(dir.toString(), "key", counts);
-    OutputDirectory.commit(dir.toString(), "key", counts); // and once more after a complete one
+    commit(dir.toString(), counts);
+    commit(dir.toString(), counts); // and once more after a complete one
     assertSevenRecordsCommittedRoundRobin(dir);
   }
 
   @Test
   void aShardWithoutRecordsAndWithoutAFileIsCommittedEmptyAndALostShardFailsTheCommit(
       @TempDir Path dir) throws IOException {
-    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 3, "key")) {
+    try (InstanceShardWriter w = open(dir, 3)) {
       w.write(instance(0));
       w.write(instance(1));
     }
     Files.delete(dir.resolve(".part-00002-of-00003.avro.inprogress")); // it received nothing
     Files.delete(dir.resolve(".part-00001-of-00003.avro.inprogress")); // it held a record: lost
     IOException lost = assertThrows(IOException.class,
-        () -> OutputDirectory.commit(dir.toString(), "key", new long[] {1, 1, 0}));
+        () -> commit(dir.toString(), new long[] {1, 1, 0}));
     assertTrue(lost.getMessage().contains("part-00001-of-00003.avro"), lost.getMessage());
     assertThrows(IOException.class, () -> OutputDirectory.commit(dir.toString(), 3));
 
     Path other = dir.resolve("other");
-    try (InstanceShardWriter w = InstanceShardWriter.open(other.toString(), 3, "key")) {
+    try (InstanceShardWriter w = open(other, 3)) {
       w.write(instance(0));
     }
     Files.delete(other.resolve(".part-00002-of-00003.avro.inprogress"));
-    OutputDirectory.commit(other.toString(), "key", new long[] {1, 0, 0});
+    commit(other.toString(), new long[] {1, 0, 0});
     assertEquals(List.of(0), read(other.resolve("part-00000-of-00003.avro")));
     assertEquals(List.of(), read(other.resolve("part-00002-of-00003.avro")));
   }
@@ -136,7 +147,7 @@ class InstanceShardWriterTest {
     writeRun(a, 2, 300); // through write(PretrainingInstance)
     org.apache.avro.specific.SpecificDatumWriter<PretrainingInstance> datum =
         new org.apache.avro.specific.SpecificDatumWriter<>(PretrainingInstance.class);
-    try (InstanceShardWriter w = InstanceShardWriter.open(b.toString(), 2, "key")) {
+    try (InstanceShardWriter w = open(b, 2)) {
       for (int k = 0; k < 300; k++) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         org.apache.avro.io.BinaryEncoder encoder =
@@ -164,7 +175,8 @@ class InstanceShardWriterTest {
     }
     assertFalse(
         java.util.Arrays.equals(
-            InstanceShardWriter.syncMarker("key", 0, 2), InstanceShardWriter.syncMarker("key", 1, 2)));
+            ShardNames.syncMarker(ShardOutput.DISTRIBUTED_MARKERS, "key", 0, 2),
+            ShardNames.syncMarker(ShardOutput.DISTRIBUTED_MARKERS, "key", 1, 2)));
   }
 
   @Test
@@ -184,7 +196,7 @@ class InstanceShardWriterTest {
 
   @Test
   void leftoversOfAFailedRunDoNotCountAsContent(@TempDir Path dir) throws IOException {
-    try (InstanceShardWriter w = InstanceShardWriter.open(dir.toString(), 2, "key")) {
+    try (InstanceShardWriter w = open(dir, 2)) {
       w.write(instance(1));
     }
     OutputDirectory.prepare(dir.toString(), false);
