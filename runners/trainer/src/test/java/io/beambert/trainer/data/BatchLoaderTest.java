@@ -194,10 +194,15 @@ class BatchLoaderTest {
   @Test
   void severalLoaderThreadsFeedTheSameBatchesAndEachInstanceOncePerEpoch() throws Exception {
     long total = set.listedInstances();
-    assertEquals(0, total % 8, "the test feeds whole epochs in batches of 8");
-    int perEpoch = (int) (total / 8);
-    BatchLoader.Settings one = settings(8, Masking.DYNAMIC, 1, 1, 0, false);
-    BatchLoader.Settings four = settings(8, Masking.DYNAMIC, 4, 1, 0, false);
+    // Whole epochs in whole batches: the largest batch size of 4 to 16 that divides the epoch.
+    int batch = 16;
+    while (batch >= 4 && total % batch != 0) {
+      batch--;
+    }
+    assertTrue(batch >= 4, total + " instances: no batch size of 4 to 16 divides the epoch");
+    int perEpoch = (int) (total / batch);
+    BatchLoader.Settings one = settings(batch, Masking.DYNAMIC, 1, 1, 0, false);
+    BatchLoader.Settings four = settings(batch, Masking.DYNAMIC, 4, 1, 0, false);
     List<Batch> a = batches(one, LoaderPosition.START, 2 * perEpoch);
     List<Batch> b = batches(four, LoaderPosition.START, 2 * perEpoch);
     assertSameBatches(a, b);
@@ -259,8 +264,13 @@ class BatchLoaderTest {
 
   @Test
   void aLoaderStartedMidWindowFeedsWhatTheUninterruptedOneFed() throws Exception {
-    // Rank 1 of 2 gets 960 instances, 120 batches of 8, an epoch: its third window (batches
-    // 100-149) straddles the end of epoch 0.
+    // Rank 1 of 2 gets half the instances, an epoch: its third window of batches of 8 straddles
+    // the end of epoch 0.
+    long batchesPerEpoch = set.listedInstances() / 2 / 8;
+    assertTrue(
+        batchesPerEpoch >= 2 * BatchLoader.BUCKET_WINDOW
+            && batchesPerEpoch < 3 * BatchLoader.BUCKET_WINDOW,
+        batchesPerEpoch + " batches an epoch: epoch 0 does not end in the third window");
     BatchLoader.Settings s = settings(8, Masking.SPAN, 2, 2, 1, true);
     int count = 3 * BatchLoader.BUCKET_WINDOW + 10;
     List<Batch> uninterrupted = batches(s, LoaderPosition.START, count);
