@@ -9,7 +9,7 @@ import java.util.List;
  * sentences it takes.
  *
  * <p>When B is a random next the reference "puts back" the chunk's unused sentences: the next
- * chunk starts right after A ({@link InstanceMaker} does this).
+ * chunk starts right after A ({@link SegmentPacker#pack} does this).
  */
 public final class NextSentencePairer {
   /** Number of C3 draws before the current document is accepted as its own partner. */

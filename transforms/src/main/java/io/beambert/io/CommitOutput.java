@@ -53,13 +53,17 @@ public final class CommitOutput extends PTransform<PCollection<RunCounts>, PColl
     }
 
     @ProcessElement
-    public void process(@Element RunCounts counts, OutputReceiver<RunCounts> out)
+    public void process(@Element RunCounts summed, OutputReceiver<RunCounts> out)
         throws IOException {
+      RunCounts counts = RunCounts.newBuilder(summed).build(); // the input must not change
       if (output.noDocumentsError() != null && counts.getDocumentsUsed() == 0) {
         throw new IllegalArgumentException(output.noDocumentsError());
       }
-      // No pool at all (no document read): one empty shard, so the output is still a data set.
-      long[] perShard = counts.getShardInstances().isEmpty() ? new long[1] : Counts.perShard(counts);
+      if (counts.getShardInstances().isEmpty()) {
+        // No pool at all (no document read): one empty shard, so the output is still a data set.
+        counts.setShardInstances(new java.util.ArrayList<>(java.util.List.of(0L)));
+      }
+      long[] perShard = Counts.perShard(counts);
       int n = perShard.length;
       OutputDirectory.commit(output.outputDir(), perShard, i -> output.openShard(i, n));
       @SuppressWarnings("unchecked")

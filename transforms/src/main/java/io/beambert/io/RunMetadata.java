@@ -26,7 +26,7 @@ import org.apache.avro.Schema;
  *   "options": {"input": "...", "maxSeqLength": 128, ...},   // every option of the run
  *   "vocab_sha256": "hex digest of the vocabulary file's bytes",
  *   "schema": { ...the Avro schema of the records... },
- *   "counts": {"documents": D, "sentences": S, "instances": I, "tokens": T, ...},
+ *   "counts": {"documents_read": D, "documents_used": U, ..., "instances": I, "shards": N},
  *   "shards": [{"file": "part-00000-of-00001.avro", "instances": I0}, ...],
  *   "wall_time_seconds": 12.3
  * }

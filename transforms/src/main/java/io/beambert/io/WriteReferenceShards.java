@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -165,9 +166,9 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
       CorpusReader reader = new CorpusReader(tokenizer.get()::tokenizeToIds);
       for (String name : names) {
         ResourceId file = FileSystems.matchNewResource(name, false);
-        try (InputStream in =
-            Channels.newInputStream(
-                Compression.detect(name).readDecompressed(FileSystems.open(file)))) {
+        try (ReadableByteChannel channel = FileSystems.open(file);
+            InputStream in =
+                Channels.newInputStream(Compression.detect(name).readDecompressed(channel))) {
           reader.readStream(in);
         }
       }
@@ -186,6 +187,7 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
       documentsCounter.inc(documents.size());
       ProgressCounters.addDocuments(documents.size());
       if (documents.isEmpty()) {
+        counts.setShardInstances(new ArrayList<>(Collections.nCopies(numShards, 0L)));
         out.output(counts);
         return;
       }

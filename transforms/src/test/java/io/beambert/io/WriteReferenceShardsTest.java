@@ -82,4 +82,30 @@ class WriteReferenceShardsTest {
           written.get(i));
     }
   }
+
+  /** A corpus without a document commits its shards empty, each of them, with matching metadata. */
+  @Test
+  void aCorpusWithoutDocumentsCommitsEmptyShards() throws Exception {
+    Path in = tmp.resolve("blank");
+    Files.createDirectories(in);
+    Files.writeString(in.resolve("a.txt"), "\n  \n\n");
+    Vocab vocab = Vocab.load(Shared.path("golden/vocab-bert-base-uncased.txt"));
+    Path out = tmp.resolve("empty-out");
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(
+        WriteReferenceShards.from(
+                in.resolve("*.txt").toString(), ShardOutput.to(out.toString()), vocab,
+                InstanceOptions.defaults())
+            .withNumShards(3));
+    p.run().waitUntilFinish();
+    com.fasterxml.jackson.databind.JsonNode metadata =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(out.resolve(ShardNames.METADATA).toFile());
+    assertEquals(3, metadata.get("counts").get("shards").asLong());
+    assertEquals(3, metadata.get("shards").size());
+    assertEquals(0, metadata.get("counts").get("documents_read").asLong());
+    for (int i = 0; i < 3; i++) {
+      assertTrue(Files.isRegularFile(out.resolve(ShardNames.shard(i, 3))));
+    }
+  }
 }

@@ -220,6 +220,8 @@ class PretrainingDataTest {
     assertEquals(0, counts.get("documents_read").asLong());
     assertEquals(0, counts.get("instances").asLong());
     assertEquals(1, ShardContents.shards(out).size());
+    assertEquals(1, counts.get("shards").asLong()); // as many as there are files
+    assertEquals(1, metadata(out).get("shards").size());
     assertFalse(Files.exists(out.resolve(ShardNames.DEAD_LETTER_DIR)));
   }
 

@@ -14,8 +14,10 @@ import java.util.List;
  * Each step reads what the one before it left ({@link Stage}) and replaces it.
  *
  * <p>Documents are kept sorted by id (then text), so every draw depends only on the pool's
- * content. A document whose step throws is failed: it goes to the dead letters with the step's name,
- * its chunks and instances are removed, and the other documents go on. Random streams are {@link
+ * content. A document that one of the built-in steps ({@link PoolSteps}) cannot process is failed:
+ * it goes to the dead letters with the step's name, its chunks and instances are removed, and the
+ * other documents go on. A step of one's own that throws fails the whole pool (and with it the
+ * run, unless the runner retries it). Random streams are {@link
  * KeyedRandom#forKey}{@code (seed, document id, pass, step)}, one per document, pass and step.
  *
  * <p>Not thread-safe; one pool is worked on by one thread.
@@ -25,7 +27,7 @@ import java.util.List;
  * for (PoolStep step : steps) {
  *   pool.apply(step);
  * }
- * pool.writeInstances(writer::writeEncoded);
+ * pool.writeInstances((bytes, offset, length) -> out.write(bytes, offset, length));
  * }</pre>
  */
 public final class PoolData {
@@ -392,8 +394,8 @@ public final class PoolData {
   }
 
   /**
-   * The pool's counts: documents read, used (with instances), empty (no tokens) and
-   * dead-lettered; the sentences and tokens of the used documents; and the instances with their
+   * The pool's counts: documents read, used (with tokens, not failed by a step), empty (no
+   * tokens) and dead-lettered; the sentences and tokens of the used documents; and the instances with their
    * tokens, masked positions and random nexts, all in this pool's shard.
    */
   public RunCounts counts() {

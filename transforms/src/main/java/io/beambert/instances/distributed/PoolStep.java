@@ -17,7 +17,7 @@ import java.io.Serializable;
  * }</pre>
  */
 public interface PoolStep extends Serializable {
-  /** Short name, used in errors and in the dead letters of documents this step fails. */
+  /** Short name, used in errors and in the dead letters of documents the built-in steps fail. */
   String name();
 
   /** What the pool must hold before this step. */
