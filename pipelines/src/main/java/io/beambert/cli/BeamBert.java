@@ -87,6 +87,11 @@ public final class BeamBert {
   }
 
   private static int report(String name, Throwable failure, PrintStream err) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof StandardStreams.OutputClosedException) {
+        return 0; // the reader of our output went away (| head): a quiet end
+      }
+    }
     Throwable cause = userFacingCause(failure);
     if (cause == null) {
       err.println("beambert " + name + ": failed:");

@@ -1,5 +1,6 @@
 package io.beambert.pipelines;
 
+import io.beambert.cli.StandardStreams;
 import io.beambert.cli.UsageException;
 import io.beambert.instances.InstanceJson;
 import io.beambert.io.ShardNames;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,9 @@ public final class InspectCommand {
   private InspectCommand() {}
 
   public static void main(String[] args) throws IOException {
-    PrintStream out = System.out;
+    // Failed writes throw, so a full disk stops the command instead of being ignored.
+    boolean help = java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+    OutputStream out = help ? System.out : StandardStreams.out();
     run(args, out);
     out.flush();
   }

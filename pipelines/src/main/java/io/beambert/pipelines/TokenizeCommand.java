@@ -1,5 +1,6 @@
 package io.beambert.pipelines;
 
+import io.beambert.cli.StandardStreams;
 import io.beambert.cli.UsageException;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Utf8Lines;
@@ -66,7 +67,12 @@ public final class TokenizeCommand {
 
   /** Entry point; throws on failure (see the class comment). */
   public static void main(String[] args) throws IOException {
-    run(args, System.in, System.out, System.err);
+    if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+      run(args, InputStream.nullInputStream(), System.out, System.err);
+      return;
+    }
+    // Failed writes throw (a full disk stops the command); a closed stdin is refused.
+    run(args, StandardStreams.in(), StandardStreams.out(), System.err);
   }
 
   /**
