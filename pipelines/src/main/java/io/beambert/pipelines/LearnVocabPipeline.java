@@ -32,7 +32,9 @@ import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
@@ -103,6 +105,14 @@ public final class LearnVocabPipeline {
 
     void setOutput(String value);
 
+    @Description(
+        "Replace vocab.txt, tokenizer.json and vocab-report.json in a non-empty output folder (its"
+            + " other files are kept); without it such a folder is refused before any work.")
+    @Default.Boolean(false)
+    boolean getOverwrite();
+
+    void setOverwrite(boolean value);
+
     @Description("Vocabulary size, including the special tokens [PAD] [UNK] [CLS] [SEP] [MASK].")
     @Default.Integer(30522)
     int getVocabSize();
@@ -171,6 +181,7 @@ public final class LearnVocabPipeline {
       VocabJob job = plain.get();
       checkRanges(job);
       List<MatchResult.Metadata> files = ReadCorpus.checkMatches(job.input());
+      VocabFiles.checkOutput(job.output(), job.overwrite());
       finish(job, runInProcess(job, files, BeamArgs.defaultParallelism()));
     } else {
       run(parse(args));
@@ -251,6 +262,7 @@ public final class LearnVocabPipeline {
     if (runsInProcess(options)) {
       checkRanges(options);
       List<MatchResult.Metadata> files = ReadCorpus.checkMatches(options.getInput(), options);
+      VocabFiles.checkOutput(job.output(), job.overwrite());
       counters = runInProcess(job, files, threads(options));
     } else {
       counters = runPipeline(options); // buildPipeline checks the options and the input
@@ -345,6 +357,7 @@ public final class LearnVocabPipeline {
     checkRanges(options);
     ReadCorpus.checkMatches(options.getInput(), options);
     VocabJob job = VocabJob.of(options);
+    VocabFiles.checkOutput(job.output(), job.overwrite());
     checkCompareVocab(job.compareVocab());
     PCollectionTuple counts =
         pipeline
@@ -424,10 +437,10 @@ public final class LearnVocabPipeline {
      * report.
      */
     String write(LearnedVocab vocab, Map<String, Long> words) throws IOException {
-      write("vocab.txt", vocab.toVocabFile());
-      write("tokenizer.json", TokenizerJson.of(vocab.tokens(), doLowerCase));
       String report = report(vocab, words);
-      write("vocab-report.json", report);
+      commit(
+          List.of(
+              vocab.toVocabFile(), TokenizerJson.of(vocab.tokens(), doLowerCase), report));
       DISTINCT_WORDS.inc(vocab.distinctWords());
       HELD_OUT_WORDS.inc(words.values().stream().mapToLong(Long::longValue).sum());
       return report;
@@ -482,10 +495,71 @@ public final class LearnVocabPipeline {
       }
     }
 
-    private void write(String name, String content) throws IOException {
-      try (OutputStream out =
-          Channels.newOutputStream(FileSystems.create(outputFile(output, name), "text/plain"))) {
-        out.write(content.getBytes(StandardCharsets.UTF_8));
+    /** The files, in the order of {@link #commit}'s contents; the report is renamed last. */
+    static final List<String> NAMES = List.of("vocab.txt", "tokenizer.json", "vocab-report.json");
+
+    /** The temporary name of a file while it is written. */
+    static String temporary(String name) {
+      return "." + name + ".inprogress";
+    }
+
+    /**
+     * Writes the files under temporary names and renames them when all are complete, so a failed
+     * run (a full disk, say) leaves an earlier vocabulary in the folder as it was; on failure the
+     * temporary files this run created are removed.
+     */
+    private void commit(List<String> contents) throws IOException {
+      List<ResourceId> temporaries = new java.util.ArrayList<>();
+      List<ResourceId> finals = new java.util.ArrayList<>();
+      for (String name : NAMES) {
+        temporaries.add(outputFile(output, temporary(name)));
+        finals.add(outputFile(output, name));
+      }
+      List<ResourceId> created = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < NAMES.size(); i++) {
+          try (OutputStream out =
+              Channels.newOutputStream(FileSystems.create(temporaries.get(i), "text/plain"))) {
+            created.add(temporaries.get(i));
+            out.write(contents.get(i).getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        FileSystems.rename(temporaries, finals);
+      } catch (IOException | RuntimeException e) {
+        try { // only what this run created
+          FileSystems.delete(created, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
+
+    /**
+     * Refuses an output folder that holds files (other than a failed run's temporary ones) unless
+     * {@code overwrite}: before any work, so a rerun cannot replace a vocabulary by accident.
+     *
+     * @throws IllegalArgumentException naming the folder and the option
+     */
+    static void checkOutput(String output, boolean overwrite) throws IOException {
+      if (overwrite) {
+        return;
+      }
+      ResourceId dir = FileSystems.matchNewResource(output, true);
+      String pattern = dir.resolve("*", StandardResolveOptions.RESOLVE_FILE).toString();
+      MatchResult match =
+          FileSystems.match(List.of(pattern), EmptyMatchTreatment.ALLOW).get(0);
+      if (match.status() == MatchResult.Status.NOT_FOUND) {
+        return;
+      }
+      for (MatchResult.Metadata m : match.metadata()) {
+        String name = m.resourceId().getFilename();
+        if (name != null && !NAMES.stream().map(VocabFiles::temporary).toList().contains(name)) {
+          throw new IllegalArgumentException(
+              "--output=" + output + " is not empty (it holds " + name + "); use"
+                  + " --overwrite=true to replace vocab.txt, tokenizer.json and vocab-report.json"
+                  + " there, or choose another folder");
+        }
       }
     }
   }

@@ -22,7 +22,8 @@ record VocabJob(
     int limitAlphabet,
     boolean doLowerCase,
     int heldOutPercent,
-    String compareVocab) {
+    String compareVocab,
+    boolean overwrite) {
 
   private static final Pattern OPTION = Pattern.compile("--([A-Za-z]+)=(.*)", Pattern.DOTALL);
   private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,18}");
@@ -39,7 +40,8 @@ record VocabJob(
         options.getLimitAlphabet(),
         options.getDoLowerCase(),
         options.getHeldOutPercent(),
-        options.getCompareVocab());
+        options.getCompareVocab(),
+        options.getOverwrite());
   }
 
   /**
@@ -93,7 +95,8 @@ record VocabJob(
             (Integer) settings.get("limitAlphabet"),
             (Boolean) settings.get("doLowerCase"),
             (Integer) settings.get("heldOutPercent"),
-            (String) settings.get("compareVocab")));
+            (String) settings.get("compareVocab"),
+            (Boolean) settings.get("overwrite")));
   }
 
   /** The value of a plainly written option of {@code type}; null for anything else. */

@@ -301,6 +301,67 @@ class LearnVocabPipelineTest {
         printed);
   }
 
+  /** What {@code beambert vocab ARGS} returns and prints on stderr. */
+  private static Map.Entry<Integer, String> vocabCli(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] all = new String[args.length + 1];
+    all[0] = "vocab";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int status = BeamBert.run(all, new PrintStream(err, true, StandardCharsets.UTF_8));
+    return Map.entry(status, err.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  private static Map<String, String> files(Path dir) throws IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var list = Files.list(dir)) {
+      for (Path f : list.toList()) {
+        out.put(f.getFileName().toString(), Files.isDirectory(f) ? "<dir>" : Files.readString(f));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A vocabulary is committed like shards: a rerun into its folder is refused without
+   * --overwrite=true, and a run that fails while writing leaves the earlier files as they were.
+   */
+  @Test
+  void aVocabularyIsNeitherReplacedByAccidentNorDestroyedByAFailedWrite(@TempDir Path dir)
+      throws IOException {
+    Path input = dir.resolve("corpus.txt");
+    Files.write(input, corpus(), StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    String in = "--input=" + input;
+    String to = "--output=" + out;
+    assertEquals(0, vocabCli(in, to, "--vocabSize=1500").getKey());
+    Map<String, String> first = files(out);
+    assertEquals(List.of("tokenizer.json", "vocab-report.json", "vocab.txt"),
+        List.copyOf(first.keySet()));
+
+    Map.Entry<Integer, String> refused = vocabCli(in, to, "--vocabSize=1000");
+    assertEquals(BeamBert.EXIT_FAILURE, refused.getKey(), refused.getValue());
+    assertTrue(refused.getValue().startsWith("beambert vocab: error: --output=" + out
+        + " is not empty (it holds "), refused.getValue());
+    assertTrue(refused.getValue().endsWith("; use --overwrite=true to replace vocab.txt,"
+        + " tokenizer.json and vocab-report.json there, or choose another folder"),
+        refused.getValue());
+    assertEquals(first, files(out));
+
+    // A write that fails (here: the report's temporary name is taken by a folder).
+    Files.createDirectory(out.resolve(".vocab-report.json.inprogress"));
+    Map.Entry<Integer, String> failed = vocabCli(in, to, "--vocabSize=1000", "--overwrite=true");
+    assertEquals(BeamBert.EXIT_FAILURE, failed.getKey(), failed.getValue());
+    assertEquals(1, failed.getValue().split("\n").length, failed.getValue());
+    Map<String, String> expected = new java.util.TreeMap<>(first);
+    expected.put(".vocab-report.json.inprogress", "<dir>");
+    assertEquals(expected, files(out), "the earlier vocabulary is intact, nothing else is left");
+
+    Files.delete(out.resolve(".vocab-report.json.inprogress"));
+    assertEquals(0, vocabCli(in, to, "--vocabSize=1000", "--overwrite=true").getKey());
+    assertEquals(1000, Files.readAllLines(out.resolve("vocab.txt")).size());
+    assertEquals(first.keySet(), files(out).keySet());
+  }
+
   @Test
   void noMatchingFileIsAClearErrorWithNonZeroExit(@TempDir Path dir) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
