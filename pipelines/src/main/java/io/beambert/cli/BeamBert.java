@@ -33,6 +33,8 @@ public final class BeamBert {
         "turn a corpus into masked-LM / next-sentence pretraining instances in Avro shards");
     register("inspect", "io.beambert.pipelines.InspectCommand",
         "print the instances of Avro shards as JSON lines");
+    register("verify", "io.beambert.pipelines.VerifyCommand",
+        "check a folder of shards against its _metadata.json (counts, schema, whole files)");
   }
 
   /** Subcommands of the trainer (runners/trainer), which the launcher runs from its own class path. */

@@ -11,15 +11,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -93,21 +95,49 @@ public final class InspectCommand {
     List<ResourceId> shards = resolve(input);
     Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     long written = 0;
+    Map<ResourceId, Map<String, Long>> listed = new HashMap<>();
     for (ResourceId shard : shards) {
       if (written >= limit) {
         break;
       }
-      try (InputStream in = Channels.newInputStream(FileSystems.open(shard));
-          DataFileStream<PretrainingInstance> records =
-              new DataFileStream<>(in, new SpecificDatumReader<>(PretrainingInstance.class))) {
+      long expected =
+          listed
+              .computeIfAbsent(shard.getCurrentDirectory(), ShardCheck::listedCountsUnchecked)
+              .getOrDefault(shard.getFilename(), -1L);
+      long inShard = 0;
+      try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(shard);
+          DataFileReader<PretrainingInstance> records =
+              new DataFileReader<>(
+                  new ShardCheck.ChannelInput(channel),
+                  new SpecificDatumReader<>(PretrainingInstance.class))) {
         PretrainingInstance record = null;
         while (written < limit && records.hasNext()) {
           record = records.next(record);
           InstanceJson.writeLine(record, writer);
           written++;
+          inShard++;
         }
-      } catch (AvroRuntimeException e) {
-        throw new IOException("cannot read " + shard + " as pretraining instances: " + e.getMessage(), e);
+        if (written < limit) { // read to the end: it must be the whole shard
+          ShardCheck.Result end =
+              ShardCheck.checkEnd(records.previousSync(), channel.size(), inShard, expected);
+          if (end != null) {
+            writer.flush(); // the records printed are whole
+            throw new IOException(shard + " " + end.problem());
+          }
+        }
+      } catch (AvroRuntimeException | ClassCastException | IllegalArgumentException e) {
+        writer.flush();
+        throw new IOException(
+            shard + " is not a whole Avro shard of pretraining instances ("
+                + ShardCheck.describe(e) + "); " + inShard + " of its instances were printed", e);
+      } catch (IOException e) {
+        writer.flush();
+        if (e.getMessage() != null && e.getMessage().startsWith(shard.toString())) {
+          throw e;
+        }
+        throw new IOException(
+            "cannot read " + shard + " (" + ShardCheck.describe(e) + "); " + inShard
+                + " of its instances were printed", e);
       }
     }
     writer.flush();
