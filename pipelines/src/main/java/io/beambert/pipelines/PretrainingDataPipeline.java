@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.instances.InstanceOptions;
 import io.beambert.instances.InstanceVocab;
 import io.beambert.io.OutputDirectory;
+import io.beambert.io.OutputLock;
 import io.beambert.io.ReadCorpus;
 import io.beambert.io.RunMetadata;
 import io.beambert.io.ShardNames;
@@ -240,16 +241,26 @@ public final class PretrainingDataPipeline {
     long start = System.currentTimeMillis();
     Plan plan = plan(options);
     ReadCorpus.checkMatches(options.getInput(), options);
-    OutputDirectory.prepare(options.getOutput(), options.getOverwrite());
-    Pipeline pipeline = Pipeline.create(options);
-    buildPipeline(pipeline, options, plan, start);
     PipelineResult result;
-    ProgressCounters.reset();
-    try (ProgressReporter progress =
-        ProgressReporter.start(
-            ProgressReporter.localCounters(), PROGRESS_INTERVAL, System.err::println)) {
-      result = pipeline.run();
-      result.waitUntilFinish();
+    // One run per output folder; a failed run removes the shards it wrote (the dead letters stay).
+    try (OutputLock lock = OutputLock.acquire(options.getOutput(), System.err::println)) {
+      OutputDirectory.prepare(options.getOutput(), options.getOverwrite(), System.err::println);
+      Pipeline pipeline = Pipeline.create(options);
+      buildPipeline(pipeline, options, plan, start);
+      ProgressCounters.reset();
+      try (ProgressReporter progress =
+          ProgressReporter.start(
+              ProgressReporter.localCounters(), PROGRESS_INTERVAL, System.err::println)) {
+        result = pipeline.run();
+        result.waitUntilFinish();
+      } catch (RuntimeException e) {
+        try {
+          OutputDirectory.removeFailedRun(options.getOutput());
+        } catch (IOException | RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
+      }
     }
     System.err.println(summary(options.getOutput(), (System.currentTimeMillis() - start) / 1000.0));
     return result;

@@ -63,6 +63,20 @@ class PretrainingDataPipelineTest {
     return cli(args.toArray(new String[0]));
   }
 
+  /** {@link #runOn} with the process's own stderr (warnings, progress) added to the result's. */
+  private static Result runWithStderr(Path corpus, Path out, String... extra) {
+    PrintStream saved = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    Result r;
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      r = runOn(corpus, out, extra);
+    } finally {
+      System.setErr(saved);
+    }
+    return new Result(r.status(), r.err() + captured.toString(StandardCharsets.UTF_8));
+  }
+
   private static void assertFails(Result r, String... fragments) {
     assertNotEquals(0, r.status(), r.err());
     assertTrue(r.err().startsWith("beambert pretraining-data: error: "), r.err());
@@ -126,6 +140,57 @@ class PretrainingDataPipelineTest {
             "PretrainingData/WriteShards",
             "PretrainingData/WriteShards/Commit"),
         named);
+  }
+
+  // ------------------------------------------------------------------ one writer, no litter
+
+  /** A folder another run holds is refused before anything is written; a dead run's lock is taken over. */
+  @Test
+  void aFolderInUseIsRefusedAndADeadRunsLockTakenOver(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    Files.createDirectories(out);
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Path lock = out.resolve(io.beambert.io.OutputLock.NAME);
+    // Held by this (running) process: another run is writing.
+    Files.writeString(lock, ProcessHandle.current().pid() + "@" + host + " 2026-01-01T00:00:00Z\n");
+    Result busy = runOn(SAMPLE, out);
+    assertFails(busy, "output directory " + out + " is in use by another beambert run (pid "
+        + ProcessHandle.current().pid() + " on " + host, "remove " + lock);
+    assertEquals(List.of(io.beambert.io.OutputLock.NAME), names(out));
+    // Held by a process of this host that has ended (a killed run): taken over, with a warning.
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Files.writeString(lock, ended.pid() + "@" + host + " 2026-01-01T00:00:00Z\n");
+    Result taken = runWithStderr(SAMPLE, out, "--dupeFactor=1");
+    assertEquals(0, taken.status(), taken.err());
+    assertTrue(taken.err().contains("taking over " + lock + ", left by a run that is no longer"
+        + " running (pid " + ended.pid()), taken.err());
+    assertEquals(List.of("_metadata.json", "part-00000-of-00001.avro"), names(out));
+    // Held by a process of another host: this host cannot tell, so it says how to clear it.
+    Files.writeString(lock, "4242@elsewhere.example 2026-01-01T00:00:00Z\n");
+    assertFails(runOn(SAMPLE, out, "--overwrite=true"), "pid 4242 on elsewhere.example",
+        "if no run is writing there, remove " + lock);
+  }
+
+  /**
+   * A run whose every document goes to the dead letters fails saying so, keeps only the dead
+   * letters, and the next run into the folder goes ahead.
+   */
+  @Test
+  void aFailedRunSaysWhatHappenedAndLeavesOnlyItsDeadLetters(@TempDir Path dir) throws Exception {
+    Path corpus = dir.resolve("one-long-line.txt");
+    Files.writeString(
+        corpus, "x".repeat(InstanceOptions.defaults().maxSentenceBytes() + 1) + "\n",
+        StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    Result failed = runOn(corpus, out);
+    assertFails(failed, "every document that was read (1) went to the dead letters, so there is"
+        + " nothing to write; the reasons are in " + out.resolve("_dead_letter"));
+    assertEquals(List.of("_dead_letter"), names(out));
+    Result rerun = runWithStderr(SAMPLE, out, "--dupeFactor=1");
+    assertEquals(0, rerun.status(), rerun.err());
+    assertTrue(rerun.err().contains("removing what a failed run left in " + out), rerun.err());
+    assertEquals(List.of("_metadata.json", "part-00000-of-00001.avro"), names(out));
   }
 
   // ------------------------------------------------------------------ bad options
@@ -327,8 +392,17 @@ class PretrainingDataPipelineTest {
   }
 
   @Test
-  void deadLettersAloneMakeTheDirectoryNonEmpty(@TempDir Path dir) throws IOException {
+  void deadLettersWithoutMetadataAreAFailedRunsLeftoversButNotBesideAnOutput(@TempDir Path dir)
+      throws IOException {
+    // Without _metadata.json, dead letters are what a failed run left: removed, with a note.
     Path out = dir.resolve("out");
+    Files.createDirectories(out.resolve("_dead_letter"));
+    Files.writeString(out.resolve("_dead_letter").resolve("part-00000-of-00001.jsonl"), "{}\n");
+    Result r = runWithStderr(SAMPLE, out, "--dupeFactor=1");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.err().contains("removing what a failed run left in " + out), r.err());
+    assertEquals(List.of(), names(out.resolve("_dead_letter")));
+    // Beside a finished output they are part of it: replacing needs --overwrite=true.
     Files.createDirectories(out.resolve("_dead_letter"));
     Files.writeString(out.resolve("_dead_letter").resolve("part-00000-of-00001.jsonl"), "{}\n");
     assertFails(runOn(SAMPLE, out, "--dupeFactor=1"), "not empty", "--overwrite=true");

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -57,6 +59,13 @@ public final class CommitOutput extends PTransform<PCollection<RunCounts>, PColl
         throws IOException {
       RunCounts counts = RunCounts.newBuilder(summed).build(); // the input must not change
       if (output.noDocumentsError() != null && counts.getDocumentsUsed() == 0) {
+        if (counts.getDocumentsDeadLettered() > 0) {
+          throw new IllegalArgumentException(
+              "every document that was read (" + counts.getDocumentsRead() + ") went to the dead"
+                  + " letters, so there is nothing to write; the reasons are in "
+                  + FileSystems.matchNewResource(output.outputDir(), true)
+                      .resolve(ShardNames.DEAD_LETTER_DIR, StandardResolveOptions.RESOLVE_DIRECTORY));
+        }
         throw new IllegalArgumentException(output.noDocumentsError());
       }
       if (counts.getShardInstances().isEmpty()) {

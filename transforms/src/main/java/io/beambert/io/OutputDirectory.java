@@ -35,7 +35,20 @@ public final class OutputDirectory {
    *     false
    */
   public static void prepare(String outputDir, boolean overwrite) throws IOException {
-    List<ResourceId> entries = list(outputDir);
+    prepare(outputDir, overwrite, line -> {});
+  }
+
+  /**
+   * {@link #prepare(String, boolean)}; a folder whose beambert files include no {@code
+   * _metadata.json} holds what a failed run left (its metadata is written last), which is removed
+   * without {@code overwrite}, with a line to {@code note}. The lock file ({@link OutputLock}) is
+   * not content.
+   */
+  public static void prepare(
+      String outputDir, boolean overwrite, java.util.function.Consumer<String> note)
+      throws IOException {
+    List<ResourceId> entries = new ArrayList<>(list(outputDir));
+    entries.removeIf(e -> OutputLock.NAME.equals(e.getFilename()));
     List<ResourceId> foreign = new ArrayList<>();
     List<ResourceId> ours = new ArrayList<>();
     List<ResourceId> temps = new ArrayList<>();
@@ -60,7 +73,13 @@ public final class OutputDirectory {
             dir.resolve(ShardNames.DEAD_LETTER_DIR, StandardResolveOptions.RESOLVE_DIRECTORY)
                 .toString());
     ours.addAll(deadLetters);
-    boolean nonEmpty = metadata != null || !ours.isEmpty() || !foreign.isEmpty();
+    boolean leftovers = metadata == null && !ours.isEmpty();
+    boolean nonEmpty = metadata != null || !foreign.isEmpty() || (!ours.isEmpty() && !leftovers);
+    if (leftovers && foreign.isEmpty()) {
+      note.accept(
+          "beambert: removing what a failed run left in " + outputDir + " (" + ours.size()
+              + " files without " + ShardNames.METADATA + ")");
+    }
     if (nonEmpty && !overwrite) {
       ResourceId example = metadata != null ? metadata : !ours.isEmpty() ? ours.get(0) : foreign.get(0);
       throw new IllegalArgumentException(
@@ -82,6 +101,37 @@ public final class OutputDirectory {
     if (!stale.isEmpty()) {
       FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
     }
+    if (!deadLetters.isEmpty()) { // and their folder, now empty, where the file system has folders
+      try {
+        FileSystems.delete(
+            List.of(dir.resolve(ShardNames.DEAD_LETTER_DIR, StandardResolveOptions.RESOLVE_DIRECTORY)),
+            StandardMoveOptions.IGNORE_MISSING_FILES);
+      } catch (IOException e) {
+        // A file system without folders, or one that is not empty: nothing to tidy.
+      }
+    }
+  }
+
+  /**
+   * Removes what a failed run wrote: temporary and final shards, unless {@code _metadata.json}
+   * shows the run was committed. The dead letters stay, to tell why documents failed; the next run
+   * into the folder removes them ({@link #prepare(String, boolean, java.util.function.Consumer)}).
+   */
+  public static void removeFailedRun(String outputDir) throws IOException {
+    List<ResourceId> shards = new ArrayList<>();
+    for (ResourceId entry : list(outputDir)) {
+      String name = entry.getFilename();
+      if (name == null) {
+        continue;
+      }
+      if (name.equals(ShardNames.METADATA)) {
+        return; // committed: not a failed run's output
+      }
+      if (ShardNames.TEMP_SHARD.matcher(name).matches() || ShardNames.SHARD.matcher(name).matches()) {
+        shards.add(entry);
+      }
+    }
+    FileSystems.delete(shards, StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 
   /** Writes the header-only temporary file of an empty shard in a run's format. */
@@ -149,6 +199,18 @@ public final class OutputDirectory {
     for (int i = 0; i < numShards; i++) {
       if (!exists(found.get(i), specs.get(i))) {
         throw new IOException("shard " + specs.get(i) + " is missing after the commit");
+      }
+    }
+    // Nothing else may have written shards here (another run into the same folder).
+    for (ResourceId entry : list(outputDir)) {
+      String name = entry.getFilename();
+      if (name != null
+          && (ShardNames.SHARD.matcher(name).matches() || ShardNames.TEMP_SHARD.matcher(name).matches())
+          && !to.contains(entry)
+          && !name.endsWith("-of-" + String.format(java.util.Locale.ROOT, "%05d.avro", numShards))) {
+        throw new IOException(
+            outputDir + " holds " + name + ", which this run did not write: another run wrote into"
+                + " the same folder; its output cannot be trusted, run again into an empty folder");
       }
     }
   }

@@ -209,4 +209,17 @@ class InstanceShardWriterTest {
     assertEquals(List.of("_metadata.json"), names(dir));
     assertEquals("{\"a\": 1}\n", Files.readString(dir.resolve("_metadata.json")));
   }
+
+  /** A commit finds shards that another run wrote into the same folder and refuses the output. */
+  @Test
+  void commitRefusesShardsItDidNotWrite(@TempDir Path dir) throws IOException {
+    try (InstanceShardWriter w = open(dir, 2)) {
+      w.write(instance(1));
+      w.write(instance(2));
+    }
+    Files.writeString(dir.resolve("part-00001-of-00003.avro"), "another run's shard");
+    IOException e = assertThrows(IOException.class, () -> OutputDirectory.commit(dir.toString(), 2));
+    assertTrue(e.getMessage().contains("holds part-00001-of-00003.avro, which this run did not"
+        + " write: another run wrote into the same folder"), e.getMessage());
+  }
 }
