@@ -88,10 +88,16 @@ public final class BeamBert {
     }
   }
 
-  private static int report(String name, Throwable failure, PrintStream err) {
+  static int report(String name, Throwable failure, PrintStream err) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof StandardStreams.OutputClosedException) {
         return 0; // the reader of our output went away (| head): a quiet end
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        err.println("beambert " + name + ": error: " + outOfMemory(name, Runtime.getRuntime().maxMemory()));
+        return EXIT_FAILURE;
       }
     }
     Throwable cause = userFacingCause(failure);
@@ -102,6 +108,22 @@ public final class BeamBert {
     }
     err.println("beambert " + name + ": error: " + cause.getMessage());
     return cause instanceof UsageException ? EXIT_USAGE : EXIT_FAILURE;
+  }
+
+  /** The one line for a run that ran out of memory: the heap, and what to change. */
+  static String outOfMemory(String name, long heapBytes) {
+    String less =
+        name.equals("pretraining-data")
+            ? "a smaller --nspPoolSize (distributed mode holds one pool a worker), --maxSeqLength"
+                + " or --dupeFactor"
+            : name.equals("vocab") ? "a smaller corpus (vocab holds every distinct word)" : "a smaller input";
+    return String.format(
+        java.util.Locale.ROOT,
+        "out of memory with a heap of %,d MB%s. Raise the heap (e.g."
+            + " BEAMBERT_JAVA_OPTS=-Xmx8g) or ask for less: %s",
+        heapBytes >> 20,
+        name.equals("pretraining-data") || name.equals("vocab") ? "; nothing was committed" : "",
+        less);
   }
 
   /**

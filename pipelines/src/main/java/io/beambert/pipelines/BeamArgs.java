@@ -197,6 +197,22 @@ public final class BeamArgs {
     return "a number";
   }
 
+  /**
+   * Threads for a run in this JVM: the DirectRunner's {@code --targetParallelism} (without {@code
+   * --runner}, beambert's default: one per core, at least 2; with {@code --runner=DirectRunner},
+   * Beam's). Read by name: this module does not compile against runners.
+   */
+  static int directThreads(PipelineOptions options) {
+    try {
+      Class<? extends PipelineOptions> direct =
+          Class.forName("org.apache.beam.runners.direct.DirectOptions")
+              .asSubclass(PipelineOptions.class);
+      return (Integer) direct.getMethod("getTargetParallelism").invoke(options.as(direct));
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      return defaultParallelism(); // no DirectRunner on the class path
+    }
+  }
+
   /** beambert's DirectRunner threads: one per core, at least 2. */
   static int defaultParallelism() {
     return Math.max(2, Runtime.getRuntime().availableProcessors());

@@ -20,6 +20,27 @@ class BeamBertTest {
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown subcommand 'frobnicate'"));
   }
 
+  /** A run that ran out of memory (inside a runner's wrapper) is one line, not a stack trace. */
+  @Test
+  void outOfMemoryIsOneLineThatSaysWhatToChange() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        BeamBert.report(
+            "pretraining-data",
+            new RuntimeException("pipeline failed", new OutOfMemoryError("Java heap space")),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(BeamBert.EXIT_FAILURE, status);
+    assertEquals(
+        "beambert pretraining-data: error: "
+            + BeamBert.outOfMemory("pretraining-data", Runtime.getRuntime().maxMemory()),
+        err.toString(StandardCharsets.UTF_8).strip());
+    assertEquals(
+        "out of memory with a heap of 1,024 MB; nothing was committed. Raise the heap (e.g."
+            + " BEAMBERT_JAVA_OPTS=-Xmx8g) or ask for less: a smaller --nspPoolSize (distributed"
+            + " mode holds one pool a worker), --maxSeqLength or --dupeFactor",
+        BeamBert.outOfMemory("pretraining-data", 1L << 30));
+  }
+
   @Test
   void noArgumentsPrintsUsageAndFails() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();

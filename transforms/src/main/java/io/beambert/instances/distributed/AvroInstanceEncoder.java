@@ -15,12 +15,15 @@ import java.util.Arrays;
  */
 public final class AvroInstanceEncoder {
   private static final int FLOAT_ONE = Float.floatToIntBits(1.0f);
-  private static final int FLOAT_ZERO = Float.floatToIntBits(0.0f);
 
   private final int maxSeqLength;
   private final int maxPredictions;
   private final byte[] buf;
   private int at;
+  /** The last encoding's runs of at least {@link #MIN_RUN} zeros, as (start, length) pairs. */
+  private final int[] padding = new int[14];
+  private int paddingRuns;
+  private static final int MIN_RUN = 32;
 
   /** An encoder padding to these lengths. */
   public AvroInstanceEncoder(int maxSeqLength, int maxPredictionsPerSeq) {
@@ -43,6 +46,7 @@ public final class AvroInstanceEncoder {
               + maxSeqLength + " / " + maxPredictions);
     }
     at = 0;
+    paddingRuns = 0;
     int lengthA = instance.lengthA();
     byte[] b = buf;
     // input_ids
@@ -79,16 +83,30 @@ public final class AvroInstanceEncoder {
     at = zeros(b, at, maxPredictions - m);
     arrayEnd();
     arrayStart(maxPredictions);
-    for (int k = 0; k < maxPredictions; k++) {
-      int bits = k < m ? FLOAT_ONE : FLOAT_ZERO;
-      b[at++] = (byte) bits;
-      b[at++] = (byte) (bits >>> 8);
-      b[at++] = (byte) (bits >>> 16);
-      b[at++] = (byte) (bits >>> 24);
+    for (int k = 0; k < m; k++) {
+      b[at++] = (byte) FLOAT_ONE;
+      b[at++] = (byte) (FLOAT_ONE >>> 8);
+      b[at++] = (byte) (FLOAT_ONE >>> 16);
+      b[at++] = (byte) (FLOAT_ONE >>> 24);
     }
+    at = zeros(b, at, 4 * (maxPredictions - m)); // 0.0f is four zero bytes
     arrayEnd();
     writeInt(instance.isRandomNext() ? 1 : 0);
     return at;
+  }
+
+  /**
+   * The last encoding's runs of zero bytes (padding, mostly) of 32 bytes or more, as (start,
+   * length) pairs in order: the first {@link #paddingRuns()} pairs are valid. A store may leave them out and put
+   * them back when it writes.
+   */
+  public int[] padding() {
+    return padding;
+  }
+
+  /** How many pairs of {@link #padding()} the last encoding has. */
+  public int paddingRuns() {
+    return paddingRuns;
   }
 
   /** The buffer holding the last encoding (valid up to the returned length). */
@@ -106,8 +124,13 @@ public final class AvroInstanceEncoder {
     buf[at++] = 0;
   }
 
-  private static int zeros(byte[] b, int from, int count) {
+  private int zeros(byte[] b, int from, int count) {
     Arrays.fill(b, from, from + count, (byte) 0);
+    if (count >= MIN_RUN) {
+      padding[2 * paddingRuns] = from;
+      padding[2 * paddingRuns + 1] = count;
+      paddingRuns++;
+    }
     return from + count;
   }
 

@@ -384,7 +384,7 @@ public final class PoolData {
       throw new IllegalStateException("the pool holds " + stage + ", not instances");
     }
     for (int i : order) {
-      sink.accept(instances.block(i), instances.offset(i), instances.length(i));
+      instances.read(i, sink);
     }
   }
 

@@ -284,7 +284,8 @@ public final class PoolSteps {
                 TrainingInstance instance =
                     masker.maskSequence(
                         c.sequence(vocab.clsId(), vocab.sepId()), c.lengthA(), c.isRandomNext(), rng);
-                store.add(encoder.buffer(), encoder.encode(instance));
+                int length = encoder.encode(instance);
+                store.add(encoder.buffer(), length, encoder.padding(), encoder.paddingRuns());
                 totals[0] += instance.length();
                 totals[1] += instance.maskedCount();
                 totals[2] += instance.isRandomNext() ? 1 : 0;

@@ -278,9 +278,54 @@ class PoolStepsTest {
     assertEquals(1, s.size());
     s.add(new byte[] {9}, 1);
     assertEquals(2, s.size());
-    assertEquals(9, s.block(1)[s.offset(1)]);
-    assertEquals(7, s.block(0)[s.offset(0)]);
-    assertEquals(200_000, s.offset(1));
+    assertArrayEquals(new byte[] {9}, read(s, 1));
+    assertArrayEquals(big, read(s, 0));
+    assertEquals(200_001, s.heldBytes());
+  }
+
+  /**
+   * The store leaves out the encoder's zero runs and puts them back: a pool padded to 100,000
+   * positions holds its tokens, not 300 KB an instance, and reads back the exact encoding.
+   */
+  @Test
+  void encodedStoreLeavesOutPaddingAndPutsItBack() throws IOException {
+    Vocab vocab = TestCorpus.vocab();
+    List<int[][]> docs =
+        TestCorpus.tokenize(
+            TestCorpus.documents(Shared.path("golden/sample_text.txt")),
+            new BertTokenizer(vocab, true));
+    InstanceOptions o =
+        InstanceOptions.builder().dupeFactor(1).maxSeqLength(100_000).maxPredictionsPerSeq(50).build();
+    List<TrainingInstance> instances =
+        new ReferenceGenerator(o, instanceVocab(vocab)).generateAll(docs);
+    AvroInstanceEncoder encoder = new AvroInstanceEncoder(o.maxSeqLength(), o.maxPredictionsPerSeq());
+    EncodedStore store = new EncodedStore();
+    List<byte[]> expected = new ArrayList<>();
+    long wire = 0;
+    for (TrainingInstance i : instances) {
+      int n = encoder.encode(i);
+      expected.add(Arrays.copyOf(encoder.buffer(), n));
+      store.add(encoder.buffer(), n, encoder.padding(), encoder.paddingRuns());
+      wire += n;
+    }
+    assertTrue(instances.size() > 5);
+    for (int k = 0; k < expected.size(); k++) {
+      assertArrayEquals(expected.get(k), read(store, k), "instance " + k);
+    }
+    assertTrue(wire > 300_000L * instances.size(), "padded size " + wire);
+    assertTrue(store.heldBytes() < wire / 50, store.heldBytes() + " bytes held of " + wire);
+    // A rollback keeps the earlier records and their runs.
+    store.truncate(2);
+    int n = encoder.encode(instances.get(5));
+    store.add(encoder.buffer(), n, encoder.padding(), encoder.paddingRuns());
+    assertArrayEquals(expected.get(1), read(store, 1));
+    assertArrayEquals(expected.get(5), read(store, 2));
+  }
+
+  private static byte[] read(EncodedStore store, int index) {
+    byte[][] out = new byte[1][];
+    store.read(index, (b, off, len) -> out[0] = Arrays.copyOfRange(b, off, off + len));
+    return out[0];
   }
 
   /** A pool's output is shuffled: no document's instances form a contiguous run. */
