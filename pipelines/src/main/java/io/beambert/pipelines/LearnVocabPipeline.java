@@ -1,12 +1,15 @@
 package io.beambert.pipelines;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beambert.cli.StandardStreams;
 import io.beambert.cli.UsageException;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Vocab;
+import io.beambert.io.OutputDirectory;
 import io.beambert.io.ReadCorpus;
 import io.beambert.transforms.CountCorpusWords;
 import io.beambert.transforms.InProcessMetrics;
@@ -213,7 +216,7 @@ public final class LearnVocabPipeline {
           "--engine=inprocess runs only on the DirectRunner (got "
               + options.getRunner().getSimpleName() + "); use --engine=beam, or drop --runner");
     }
-    int threads = runsInProcess(options) ? threads(options) : 1;
+    int threads = runsInProcess(options) ? BeamArgs.directThreads(options) : 1;
     if (threads < 1) {
       throw new UsageException("--targetParallelism must be at least 1, got " + threads);
     }
@@ -263,7 +266,7 @@ public final class LearnVocabPipeline {
       checkRanges(options);
       List<MatchResult.Metadata> files = ReadCorpus.checkMatches(options.getInput(), options);
       VocabFiles.checkOutput(job.output(), job.overwrite());
-      counters = runInProcess(job, files, threads(options));
+      counters = runInProcess(job, files, BeamArgs.directThreads(options));
     } else {
       counters = runPipeline(options); // buildPipeline checks the options and the input
     }
@@ -271,32 +274,35 @@ public final class LearnVocabPipeline {
     return counters;
   }
 
-  /**
-   * Threads for a run in this JVM: the DirectRunner's {@code --targetParallelism} (without {@code
-   * --runner}, beambert's default: one per core, at least 2; with {@code --runner=DirectRunner},
-   * Beam's). Read by name: this module does not compile against runners.
-   */
-  static int threads(Options options) {
-    try {
-      Class<? extends PipelineOptions> direct =
-          Class.forName("org.apache.beam.runners.direct.DirectOptions")
-              .asSubclass(PipelineOptions.class);
-      return (Integer) direct.getMethod("getTargetParallelism").invoke(options.as(direct));
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      return BeamArgs.defaultParallelism(); // no DirectRunner on the class path
-    }
-  }
-
   /** Prints the report and the counters of a finished run. */
   private static void finish(VocabJob job, Map<String, Long> counters) throws IOException {
     ResourceId report = outputFile(job.output(), "vocab-report.json");
+    byte[] json;
     try (InputStream in = Channels.newInputStream(FileSystems.open(report))) {
-      System.out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      json = in.readAllBytes();
     }
-    System.out.println("counters:");
+    JsonNode summary = JSON.readTree(json);
+    int size = summary.path("vocab_size").asInt();
+    if (size > job.vocabSize()) {
+      System.err.printf(
+          Locale.ROOT,
+          "vocab: warning: the vocabulary has %d tokens, more than --vocabSize=%d: the special"
+              + " tokens and the alphabet (%d characters, at most --limitAlphabet=%d) alone need"
+              + " that many; lower --limitAlphabet to stay within --vocabSize%n",
+          size,
+          job.vocabSize(),
+          summary.path("alphabet_size").asInt(),
+          job.limitAlphabet());
+    }
+    // Checked writes: a full disk or a closed pipe must not pass for a printed report.
+    OutputStream out = StandardStreams.out();
+    StringBuilder text = new StringBuilder(new String(json, StandardCharsets.UTF_8));
+    text.append("counters:\n");
     for (Map.Entry<String, Long> e : counters.entrySet()) {
-      System.out.printf("  %s: %d%n", e.getKey(), e.getValue());
+      text.append("  ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
+    out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static Map<String, Long> runPipeline(Options options) throws IOException {
@@ -420,12 +426,15 @@ public final class LearnVocabPipeline {
     private static final Counter DISTINCT_WORDS = Metrics.counter(NAMESPACE, "distinct_words");
     private static final Counter HELD_OUT_WORDS = Metrics.counter(NAMESPACE, "held_out_words");
 
+    private final String input;
     private final String output;
     private final boolean doLowerCase;
     private final String compareVocab;
     private final int heldOutPercent;
 
-    VocabFiles(String output, boolean doLowerCase, String compareVocab, int heldOutPercent) {
+    VocabFiles(
+        String input, String output, boolean doLowerCase, String compareVocab, int heldOutPercent) {
+      this.input = input;
       this.output = output;
       this.doLowerCase = doLowerCase;
       this.compareVocab = compareVocab;
@@ -437,6 +446,11 @@ public final class LearnVocabPipeline {
      * report.
      */
     String write(LearnedVocab vocab, Map<String, Long> words) throws IOException {
+      if (vocab.totalWords() == 0) {
+        throw new IllegalArgumentException(
+            "the corpus --input=" + input + " has no word to learn from (every line is blank or"
+                + " held out: see --heldOutPercent); nothing was written");
+      }
       String report = report(vocab, words);
       commit(
           List.of(
@@ -536,12 +550,14 @@ public final class LearnVocabPipeline {
     }
 
     /**
-     * Refuses an output folder that holds files (other than a failed run's temporary ones) unless
-     * {@code overwrite}: before any work, so a rerun cannot replace a vocabulary by accident.
+     * Refuses an output folder that cannot be written, or that holds files (other than a failed
+     * run's temporary ones) unless {@code overwrite}: before any work, so a rerun cannot replace a
+     * vocabulary by accident and a bad folder is not found only when the files are written.
      *
      * @throws IllegalArgumentException naming the folder and the option
      */
     static void checkOutput(String output, boolean overwrite) throws IOException {
+      OutputDirectory.checkWritable("output", output);
       if (overwrite) {
         return;
       }

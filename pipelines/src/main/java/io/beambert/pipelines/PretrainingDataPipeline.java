@@ -25,9 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -240,7 +242,17 @@ public final class PretrainingDataPipeline {
   public static PipelineResult run(Options options) throws IOException {
     long start = System.currentTimeMillis();
     Plan plan = plan(options);
-    ReadCorpus.checkMatches(options.getInput(), options);
+    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+      checkMemory(
+          plan.instanceOptions,
+          mode(options).equals(DISTRIBUTED) ? BeamArgs.directThreads(options) : 1,
+          Runtime.getRuntime().maxMemory());
+    }
+    long inputBytes = 0;
+    for (MatchResult.Metadata file : ReadCorpus.checkMatches(options.getInput(), options)) {
+      inputBytes += file.sizeBytes();
+    }
+    OutputDirectory.checkWritable("output", options.getOutput());
     PipelineResult result;
     // One run per output folder; a failed run removes the shards it wrote (the dead letters stay).
     try (OutputLock lock = OutputLock.acquire(options.getOutput(), System.err::println)) {
@@ -253,7 +265,7 @@ public final class PretrainingDataPipeline {
               ProgressReporter.localCounters(), PROGRESS_INTERVAL, System.err::println)) {
         result = pipeline.run();
         result.waitUntilFinish();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // OutOfMemoryError too: remove what was written
         try {
           OutputDirectory.removeFailedRun(options.getOutput());
         } catch (IOException | RuntimeException cleanup) {
@@ -263,21 +275,47 @@ public final class PretrainingDataPipeline {
       }
     }
     System.err.println(summary(options.getOutput(), (System.currentTimeMillis() - start) / 1000.0));
+    invalidInputWarning(options.getInput(), options.getOutput(), inputBytes)
+        .ifPresent(System.err::println);
     return result;
   }
 
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
-  /** One line from {@code _metadata.json}: instances, shards, output directory, wall time. */
-  static String summary(String outputDir, double seconds) throws IOException {
-    JsonNode meta;
+  /**
+   * A warning when more than 1% of the input's bytes (its files' sizes) were not valid UTF-8 and
+   * were dropped: a binary file, or text in another encoding, among the corpus.
+   */
+  static Optional<String> invalidInputWarning(String input, String outputDir, long inputBytes)
+      throws IOException {
+    long invalid = readMetadata(outputDir).get("counts").path("invalid_utf8_bytes").asLong();
+    if (invalid == 0 || invalid * 100 <= inputBytes) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "pretraining-data: warning: %,d bytes (%.1f%% of --input=%s) are not valid UTF-8 and"
+                + " were dropped: is a binary file, or text in another encoding, among the input?"
+                + " (invalid_utf8_bytes in _metadata.json)",
+            invalid,
+            100.0 * invalid / Math.max(1, inputBytes),
+            input));
+  }
+
+  private static JsonNode readMetadata(String outputDir) throws IOException {
     try (InputStream in =
         Channels.newInputStream(
             FileSystems.open(
                 FileSystems.matchNewResource(outputDir, true)
                     .resolve(ShardNames.METADATA, StandardResolveOptions.RESOLVE_FILE)))) {
-      meta = new ObjectMapper().readTree(in);
+      return new ObjectMapper().readTree(in);
     }
+  }
+
+  /** One line from {@code _metadata.json}: instances, shards, output directory, wall time. */
+  static String summary(String outputDir, double seconds) throws IOException {
+    JsonNode meta = readMetadata(outputDir);
     return String.format(
         Locale.ROOT,
         "pretraining-data: %,d instances in %d shard%s written to %s in %.1f s",
@@ -353,6 +391,46 @@ public final class PretrainingDataPipeline {
           "--vocab=" + options.getVocab() + ": " + e.getMessage(), e);
     }
     return new Plan(instanceOptions, vocab, instanceVocab, RunMetadata.sha256(vocabFile));
+  }
+
+  /**
+   * Refuses options whose padded instances alone would take more than half of the heap: every
+   * instance is written padded to {@code maxSeqLength} tokens and {@code maxPredictionsPerSeq}
+   * predictions, and each worker holds an encoder's buffer (5 bytes a position at most) and about
+   * three padded instances (the record, the shard's block and its compressed copy).
+   *
+   * @throws IllegalArgumentException naming the options, the memory they need and the heap
+   */
+  static void checkMemory(InstanceOptions o, int workers, long heapBytes) {
+    long positions = (long) o.maxSeqLength() + o.maxPredictionsPerSeq();
+    long padded = 3L * o.maxSeqLength() + 6L * o.maxPredictionsPerSeq();
+    long perWorker = 15 * positions + 3 * padded;
+    long need = workers * perWorker;
+    if (need > heapBytes / 2) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "--maxSeqLength=%d and --maxPredictionsPerSeq=%d pad every instance to at least %,d"
+                  + " bytes and need about %,d MB of memory for %d worker%s, more than half of"
+                  + " this JVM's %,d MB heap: lower them, or raise the heap (e.g."
+                  + " BEAMBERT_JAVA_OPTS=-Xmx%dg)",
+              o.maxSeqLength(),
+              o.maxPredictionsPerSeq(),
+              padded,
+              ceilMb(need),
+              workers,
+              workers == 1 ? "" : "s",
+              heapBytes >> 20,
+              Math.max(2, (ceilMb(need) * 2 + 1023) / 1024 + 1)));
+    }
+  }
+
+  private static long ceilMb(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
+  }
+
+  private static String mode(Options options) {
+    return options.getMode().toLowerCase(Locale.ROOT);
   }
 
   /** Builds the graph for already validated options (tests build the same graph). */

@@ -117,6 +117,9 @@ final class ShardCheck {
 
   /** An exception's class and message (Avro's messages are sometimes null). */
   static String describe(Throwable e) {
+    if (e instanceof java.io.EOFException && e.getMessage() == null) {
+      return "the file ends too early: cut off";
+    }
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 

@@ -153,6 +153,6 @@ record VocabJob(
 
   /** The output files with these settings. */
   LearnVocabPipeline.VocabFiles files() {
-    return new LearnVocabPipeline.VocabFiles(output, doLowerCase, compareVocab, heldOutPercent);
+    return new LearnVocabPipeline.VocabFiles(input, output, doLowerCase, compareVocab, heldOutPercent);
   }
 }

@@ -182,20 +182,22 @@ class LearnVocabPipelineTest {
     }
   }
 
-  /** Runs the command line as {@code bin/beambert} does; returns what it printed on stdout. */
-  private static String runCommand(String[] args) {
-    PrintStream saved = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      status = BeamBert.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(saved);
-    }
-    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-    return captured.toString(StandardCharsets.UTF_8);
+  /**
+   * Runs the command line as {@code bin/beambert} does, in a process of its own; returns what it
+   * printed on stdout.
+   */
+  private static String runCommand(String[] args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(BeamBert.class.getName());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), printed);
+    return printed;
   }
 
   @Test
@@ -277,9 +279,9 @@ class LearnVocabPipelineTest {
 
   @Test
   void inProcessRunsTakeTheirThreadsFromTargetParallelism() {
-    assertEquals(BeamArgs.defaultParallelism(), LearnVocabPipeline.threads(
+    assertEquals(BeamArgs.defaultParallelism(), BeamArgs.directThreads(
         LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y"})));
-    assertEquals(3, LearnVocabPipeline.threads(
+    assertEquals(3, BeamArgs.directThreads(
         LearnVocabPipeline.parse(new String[] {"--input=x", "--output=y", "--targetParallelism=3"})));
   }
 

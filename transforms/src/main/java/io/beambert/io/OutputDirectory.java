@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
@@ -26,6 +28,42 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 public final class OutputDirectory {
 
   private OutputDirectory() {}
+
+  /**
+   * Checks, before any work, that a local output folder can be written: it is a folder (or can be
+   * created under the nearest existing folder) and a file can be created in it. Creates nothing
+   * that stays. Paths with a scheme ({@code gs://...}) are left to their file system.
+   *
+   * @param option the option's name, for messages ({@code "output"})
+   * @throws IllegalArgumentException naming the option and what is wrong
+   */
+  public static void checkWritable(String option, String outputDir) {
+    if (outputDir.contains("://")) {
+      return;
+    }
+    Path dir = Path.of(outputDir).toAbsolutePath().normalize();
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    String prefix = "--" + option + "=" + outputDir;
+    if (existing == null) {
+      throw new IllegalArgumentException(prefix + ": no part of the path exists");
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new IllegalArgumentException(
+          prefix
+              + (existing.equals(dir)
+                  ? " is a file, not a folder"
+                  : " cannot be created: " + existing + " is a file, not a folder"));
+    }
+    try {
+      Files.delete(Files.createTempFile(existing, ".beambert-probe-", ".tmp"));
+    } catch (IOException | SecurityException e) {
+      throw new IllegalArgumentException(
+          prefix + " is not writable: cannot create a file in " + existing + " (" + e + ")", e);
+    }
+  }
 
   /**
    * Checks that {@code outputDir} may receive a run's output and clears this project's files from

@@ -168,7 +168,10 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
         ResourceId file = FileSystems.matchNewResource(name, false);
         try (ReadableByteChannel channel = FileSystems.open(file);
             InputStream in =
-                Channels.newInputStream(Compression.detect(name).readDecompressed(channel))) {
+                InputFileStream.of(
+                    name,
+                    Compression.detect(name),
+                    Channels.newInputStream(Compression.detect(name).readDecompressed(channel)))) {
           reader.readStream(in);
         }
       }
@@ -176,6 +179,7 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
       List<int[][]> documents = reader.documents();
       RunCounts counts = Counts.zero();
       counts.setDocumentsRead(documents.size() + reader.emptyDocuments());
+      counts.setInvalidUtf8Bytes(reader.droppedBytes());
       counts.setDocumentsUsed((long) documents.size());
       counts.setDocumentsEmpty(reader.emptyDocuments());
       long sentences = 0;

@@ -1,6 +1,7 @@
 package io.beambert.transforms;
 
 import io.beambert.io.FileRanges;
+import io.beambert.io.InputFileStream;
 import io.beambert.io.ReadCorpus;
 import io.beambert.text.BertTokenizer;
 import io.beambert.text.Utf8Lines;
@@ -230,12 +231,17 @@ public final class CountCorpusWords
       throws IOException {
     ReadableByteChannel channel = FileSystems.open(file.resourceId());
     if (start < 0) {
-      return Channels.newInputStream(compression.readDecompressed(channel));
+      return InputFileStream.of(
+          file.resourceId().toString(),
+          compression,
+          Channels.newInputStream(compression.readDecompressed(channel)));
     }
     try {
       ((SeekableByteChannel) channel).position(start);
       return new LineRangeInputStream(
-          Channels.newInputStream(channel), start,
+          InputFileStream.of(
+              file.resourceId().toString(), compression, Channels.newInputStream(channel)),
+          start,
           FileRanges.readEnd(start, splitBytes, file.sizeBytes()));
     } catch (IOException | RuntimeException e) {
       channel.close();

@@ -45,18 +45,37 @@ public final class DocumentSource {
   private final long offset;
   private final long length;
   private final int textHash;
+  private final long invalidBytes;
 
-  private DocumentSource(String text, String file, long offset, long length, int textHash) {
+  private DocumentSource(
+      String text, String file, long offset, long length, int textHash, long invalidBytes) {
     this.text = text;
     this.file = file;
     this.offset = offset;
     this.length = length;
     this.textHash = textHash;
+    this.invalidBytes = invalidBytes;
+  }
+
+  /**
+   * The same source, noting that {@code bytes} bytes read with the document were not valid UTF-8
+   * (dropped by the reader), for the run's counts.
+   */
+  public DocumentSource withInvalidBytes(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("invalid bytes must be at least 0, got " + bytes);
+    }
+    return new DocumentSource(text, file, offset, length, textHash, bytes);
+  }
+
+  /** Bytes read with the document that were not valid UTF-8 (see {@link #withInvalidBytes}). */
+  public long invalidBytes() {
+    return invalidBytes;
   }
 
   /** A document carried with its text. */
   public static DocumentSource text(String text) {
-    return new DocumentSource(Objects.requireNonNull(text, "text"), null, 0, 0, 0);
+    return new DocumentSource(Objects.requireNonNull(text, "text"), null, 0, 0, 0, 0);
   }
 
   /**
@@ -69,7 +88,8 @@ public final class DocumentSource {
       throw new IllegalArgumentException(
           "bad range: offset " + offset + ", length " + length + " of " + file);
     }
-    return new DocumentSource(null, Objects.requireNonNull(file, "file"), offset, length, textHash);
+    return new DocumentSource(
+        null, Objects.requireNonNull(file, "file"), offset, length, textHash, 0);
   }
 
   /**
@@ -189,12 +209,12 @@ public final class DocumentSource {
     }
     DocumentSource d = (DocumentSource) o;
     return Objects.equals(text, d.text) && Objects.equals(file, d.file) && offset == d.offset
-        && length == d.length && textHash == d.textHash;
+        && length == d.length && textHash == d.textHash && invalidBytes == d.invalidBytes;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(text, file, offset, length, textHash);
+    return Objects.hash(text, file, offset, length, textHash, invalidBytes);
   }
 
   @Override
@@ -226,13 +246,15 @@ public final class DocumentSource {
         VarInt.encode(value.length, out);
         VarInt.encode(value.textHash, out);
       }
+      VarInt.encode(value.invalidBytes, out);
     }
 
     @Override
     public DocumentSource decode(InputStream in) throws IOException {
       int tag = in.read();
       if (tag == 0) {
-        return new DocumentSource(STRING.decode(in), null, 0, 0, 0);
+        String text = STRING.decode(in);
+        return new DocumentSource(text, null, 0, 0, 0, VarInt.decodeLong(in));
       }
       if (tag != 1) {
         throw new CoderException("bad DocumentSource tag " + tag);
@@ -241,7 +263,7 @@ public final class DocumentSource {
       long offset = VarInt.decodeLong(in);
       long length = VarInt.decodeLong(in);
       int hash = VarInt.decodeInt(in);
-      return new DocumentSource(null, file, offset, length, hash);
+      return new DocumentSource(null, file, offset, length, hash, VarInt.decodeLong(in));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.beambert.transforms;
 
 import io.beambert.instances.distributed.ContentId;
 import io.beambert.io.FileRanges;
+import io.beambert.io.InputFileStream;
 import io.beambert.text.DocumentSplitter;
 import io.beambert.text.PyStr;
 import io.beambert.text.Utf8Lines;
@@ -102,7 +103,7 @@ public final class ReadDocuments
    * the range size, and a document is cut neither by a range nor by a buffer.
    */
   private static void split(
-      FileIO.ReadableFile file, long start, long rangeBytes, DocumentSplitter.Sink sink)
+      FileIO.ReadableFile file, long start, long rangeBytes, DocumentSink sink)
       throws IOException {
     long end =
         start == FileRanges.WHOLE_FILE
@@ -123,9 +124,22 @@ public final class ReadDocuments
     } else {
       channel = file.open();
     }
-    DocumentSplitter splitter = new DocumentSplitter(sink::accept);
-    try (InputStream in = Channels.newInputStream(channel);
+    try (InputStream in =
+            InputFileStream.of(
+                file.getMetadata().resourceId().toString(),
+                file.getCompression(),
+                Channels.newInputStream(channel));
         Utf8Lines lines = new Utf8Lines(in)) {
+      // A document is counted with the invalid bytes read since the previous one ended (or since
+      // the range's boundary), so consecutive ranges count each byte once.
+      long[] counted = {0};
+      DocumentSplitter splitter =
+          new DocumentSplitter(
+              (sentences, from, to) -> {
+                long dropped = lines.droppedBytes();
+                sink.accept(sentences, from, to, dropped - counted[0]);
+                counted[0] = dropped;
+              });
       boolean atBoundary = start <= 0;
       if (start > 0) {
         lines.next(); // the rest of the line holding byte start - 1: it starts before the range
@@ -138,13 +152,24 @@ public final class ReadDocuments
             return; // no blank line starts in this range: its documents belong to the previous one
           }
           atBoundary = PyStr.strip(line).isEmpty();
+          counted[0] = lines.droppedBytes(); // bytes before the boundary are the previous range's
         } else if (splitter.line(line, lineStart, next) && lineStart >= end) {
           return; // the next range's boundary (the blank line ended the open document)
         }
         lineStart = next;
       }
+      splitter.endDocument();
     }
-    splitter.endDocument();
+  }
+
+  /** Receives the documents of {@link #split}. */
+  @FunctionalInterface
+  private interface DocumentSink {
+    /**
+     * Takes a document's sentences, its bytes {@code [start, end)} in the file and the invalid UTF-8
+     * bytes read with it.
+     */
+    void accept(List<String> sentences, long start, long end, long invalidBytes);
   }
 
   /**
@@ -172,13 +197,14 @@ public final class ReadDocuments
           file,
           piece.getValue(),
           rangeBytes,
-          (sentences, start, end) -> {
+          (sentences, start, end, invalidBytes) -> {
             DocumentSource source =
-                seekable && end - start <= Integer.MAX_VALUE - 16
-                    ? DocumentSource.at(
-                        file.getMetadata().resourceId().toString(), start, end - start,
-                        DocumentSource.textHash(sentences))
-                    : DocumentSource.text(String.join("\n", sentences));
+                (seekable && end - start <= Integer.MAX_VALUE - 16
+                        ? DocumentSource.at(
+                            file.getMetadata().resourceId().toString(), start, end - start,
+                            DocumentSource.textHash(sentences))
+                        : DocumentSource.text(String.join("\n", sentences)))
+                    .withInvalidBytes(invalidBytes);
             out.output(KV.of(ContentId.of(sentences), source));
             read.inc();
           });

@@ -96,9 +96,11 @@ public final class WriteShards extends PTransform<Pools, PCollection<RunCounts>>
     public void process(@Element Pool pool, OutputReceiver<RunCounts> out) throws IOException {
       List<String> ids = new ArrayList<>(pool.documents().size());
       List<DocumentSource> sources = new ArrayList<>(pool.documents().size());
+      long invalidBytes = 0;
       for (KV<String, DocumentSource> d : pool.documents()) {
         ids.add(d.getKey());
         sources.add(d.getValue());
+        invalidBytes += d.getValue().invalidBytes();
       }
       PoolData data = new PoolData(pool.index(), pool.count(), ids, DocumentSource.readAll(sources));
       sources = null;
@@ -127,6 +129,7 @@ public final class WriteShards extends PTransform<Pools, PCollection<RunCounts>>
         writeDeadLetters(pool.index(), pool.count(), data.deadLetters());
       }
       RunCounts counts = data.counts();
+      counts.setInvalidUtf8Bytes(invalidBytes);
       used.inc(counts.getDocumentsUsed());
       empty.inc(counts.getDocumentsEmpty());
       dead.inc(counts.getDocumentsDeadLettered());

@@ -33,6 +33,12 @@ class ReadDocumentsTest {
 
   /** A corpus of documents separated by assorted blank lines; returns the expected documents. */
   private static List<KV<String, String>> corpus(Path file, int docs, long seed) throws IOException {
+    return corpus(file, docs, seed, new ArrayList<>());
+  }
+
+  /** The same, also listing each document's invalid UTF-8 bytes in {@code invalid}. */
+  private static List<KV<String, String>> corpus(
+      Path file, int docs, long seed, List<KV<String, Long>> invalid) throws IOException {
     Random r = new Random(seed);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<KV<String, String>> expected = new ArrayList<>();
@@ -50,11 +56,18 @@ class ReadDocumentsTest {
         bytes.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
         sentences.add(PyStr.strip(line.toString()));
       }
-      if (r.nextInt(8) == 0) { // an invalid byte inside a line: dropped, as Python's "ignore"
-        bytes.writeBytes(new byte[] {'z', (byte) 0xFF, 'z', '\n'});
+      long bad = 0;
+      if (r.nextInt(8) == 0) { // invalid bytes inside a line: dropped, as Python's "ignore"
+        bad = 1 + r.nextInt(3);
+        bytes.write('z');
+        for (int k = 0; k < bad; k++) {
+          bytes.write(0xFF);
+        }
+        bytes.writeBytes(new byte[] {'z', '\n'});
         sentences.add("zz");
       }
       expected.add(KV.of(ContentId.of(sentences), String.join("\n", sentences)));
+      invalid.add(KV.of(ContentId.of(sentences), bad));
     }
     Files.write(file, bytes.toByteArray());
     return expected;
@@ -70,10 +83,22 @@ class ReadDocumentsTest {
     }
   }
 
+  /** A source's invalid UTF-8 bytes. */
+  static final class InvalidBytesFn extends DoFn<KV<String, DocumentSource>, KV<String, Long>> {
+    @ProcessElement
+    public void process(@Element KV<String, DocumentSource> doc, OutputReceiver<KV<String, Long>> out) {
+      out.output(KV.of(doc.getKey(), doc.getValue().invalidBytes()));
+    }
+  }
+
+  /** Each document carries the invalid bytes of its own lines, whatever the range size. */
   @Test
   void everyRangeSizeGivesEveryDocumentOnce() throws IOException {
     Path file = tmp.resolve("corpus.txt");
-    List<KV<String, String>> expected = corpus(file, 60, 7);
+    List<KV<String, Long>> invalid = new ArrayList<>();
+    List<KV<String, String>> expected = corpus(file, 60, 7, invalid);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        invalid.stream().filter(kv -> kv.getValue() > 0).count() >= 3, "documents with bad bytes");
     long size = Files.size(file);
     for (long rangeBytes : new long[] {Long.MAX_VALUE, size, 29, 100, 333, 4096}) {
       Pipeline p =
@@ -83,6 +108,10 @@ class ReadDocumentsTest {
               .apply(ParDo.of(new ReadBackFn()))
               .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
       PAssert.that(readBack).containsInAnyOrder(expected);
+      PAssert.that(
+              p.apply("Again", ReadDocuments.from(file.toString()).withRangeBytes(rangeBytes))
+                  .apply(ParDo.of(new InvalidBytesFn())))
+          .containsInAnyOrder(invalid);
       try {
         p.run().waitUntilFinish();
       } catch (RuntimeException e) {

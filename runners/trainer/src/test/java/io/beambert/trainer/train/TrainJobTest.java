@@ -297,23 +297,56 @@ class TrainJobTest {
     }
   }
 
-  private record Cli(int status, String out, String err) {}
+  /** A finished command: its status and streams, and its --output folder's entries before it ran. */
+  private record Cli(int status, String out, String err, Path output, List<String> before) {}
 
   private static Cli cli(String... args) {
+    Path output = null;
+    for (String a : args) {
+      if (a.startsWith("--output=")) {
+        output = Path.of(a.substring("--output=".length()));
+      }
+    }
+    List<String> before = entries(output);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = io.beambert.trainer.cli.TrainerCliAccess.run(args, new PrintStream(out, true),
         new PrintStream(err, true));
-    return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+        output, before);
   }
 
+  /** The entries of a folder (null when it does not exist or no folder was given). */
+  private static List<String> entries(Path dir) {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return null;
+    }
+    try {
+      return listNames(dir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The exit status, one error line (no stack trace), and the output folder as it was: a failed
+   * run leaves no new folder and no new file in an existing one.
+   */
   private static void assertOneLineError(Cli c, int status, String expected) {
     assertEquals(status, c.status(), c.err());
     assertFalse(c.err().contains("\tat "), "no stack trace: " + c.err());
+    assertEquals(1, c.err().lines().filter(l -> l.startsWith("beambert train: error: ")).count(),
+        c.err());
     assertTrue(c.err().lines().anyMatch(l -> l.startsWith("beambert train: error: ") && l.contains(expected)),
         "expected '" + expected + "' in: " + c.err());
+    assertLeft(c, c.before());
   }
 
+  private static void assertLeft(Cli c, List<String> expected) {
+    assertEquals(expected, entries(c.output()), "what the failed run left in " + c.output());
+  }
+
+  /** {@code train}'s part of the bad-input catalogue (the others: pipelines' BadInputCatalogueTest). */
   @Test
   void badInputGetsOneLineErrorsBeforeTraining(@TempDir Path tmp) throws Exception {
     List<String> base = List.of("train", "--vocab=" + TestData.vocab(), "--batchSize=2");
@@ -369,11 +402,33 @@ class TrainJobTest {
         "--output=" + tmp.resolve("m")), 2, "--masking=dynamic needs [MASK]");
     assertOneLineError(cli(with.apply(new String[] {"--input=" + shards, "--masking=random",
         "--output=" + tmp.resolve("n")})), 2, "--masking must be static, dynamic, wholeWord or span");
+    Path flipped = TestData.copy(shards, tmp.resolve("flipped"));
+    Path flippedShard = flipped.resolve("part-00001-of-00002.avro");
+    byte[] bytes = Files.readAllBytes(flippedShard);
+    for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+      bytes[i] ^= (byte) 0xFF;
+    }
+    Files.write(flippedShard, bytes);
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + flipped, "--steps=1000",
+        "--output=" + tmp.resolve("q")})), 1, "part-00001-of-00002.avro");
+    Path swapped = TestData.copy(shards, tmp.resolve("swapped"));
+    Files.copy(swapped.resolve("part-00001-of-00002.avro"), swapped.resolve("part-00000-of-00002.avro"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + swapped, "--steps=1000",
+        "--output=" + tmp.resolve("r")})), 1, "part-00000-of-00002.avro");
+    assertOneLineError(cli(with.apply(new String[] {"--input=" + tmp.resolve("no-such-folder"),
+        "--output=" + tmp.resolve("s")})), 1, "no-such-folder");
     Path corrupt = TestData.copy(shards, tmp.resolve("corrupt"));
     maskTheClsPosition(corrupt.resolve("part-00001-of-00002.avro"), 5);
-    assertOneLineError(cli(with.apply(new String[] {"--input=" + corrupt, "--masking=dynamic",
-        "--steps=1000", "--shuffleBuffer=1", "--output=" + tmp.resolve("o")})), 1,
-        "part-00001-of-00002.avro: record 5 cannot be masked again");
+    Cli damagedRecord = cli(with.apply(new String[] {"--input=" + corrupt, "--masking=dynamic",
+        "--steps=1000", "--shuffleBuffer=1", "--output=" + tmp.resolve("o")}));
+    assertEquals(1, damagedRecord.status(), damagedRecord.err());
+    assertTrue(damagedRecord.err().lines().anyMatch(l -> l.startsWith("beambert train: error: ")
+        && l.contains("part-00001-of-00002.avro: record 5 cannot be masked again")),
+        damagedRecord.err());
+    assertFalse(damagedRecord.err().contains("\tat "), damagedRecord.err());
+    // Found while training: the steps so far are logged (no checkpoint was due yet).
+    assertLeft(damagedRecord, List.of("metrics.jsonl"));
 
     // --overwrite replaces a run only once every check has passed: a typo keeps the old run.
     byte[] model = Files.readAllBytes(tiny.resolve("model").resolve(HuggingFaceFolder.WEIGHTS));
