@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Starts or stops a local Flink 1.19 session cluster (one JobManager, one TaskManager) built from the
-# Maven Central jars that runners/pom.xml collects. Every endpoint is bound to 127.0.0.1: a Flink REST
-# port accepts arbitrary jobs, so it must never listen on other interfaces.
+# Starts or stops a local Flink 1.19 session cluster (one JobManager, one or more TaskManagers) built
+# from the Maven Central jars that runners/pom.xml collects. Every endpoint is bound to 127.0.0.1: a
+# Flink REST port accepts arbitrary jobs, so it must never listen on other interfaces. A failed task is
+# restarted (fixed delay, up to 10 times): the restart strategy is the cluster's, since a job's own
+# setting is not enough when a TaskManager dies.
 #
-#   runners/flink/local-cluster.sh start [--slots=N] [--port=8081]
-#   runners/flink/local-cluster.sh status
+#   runners/flink/local-cluster.sh start [--slots=N] [--taskmanagers=N] [--port=8081] [--rpcPort=6123]
+#   runners/flink/local-cluster.sh status [--port=8081]
 #   runners/flink/local-cluster.sh stop
+#
+# BEAMBERT_FLINK_HOME (default runners/target/flink-cluster) holds the configuration, logs and pids.
 #
 # Submit a job with: bin/beambert SUBCOMMAND ... --runner=FlinkRunner --flinkMaster=127.0.0.1:8081
 set -euo pipefail
@@ -14,13 +18,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 lib="$root/runners/target/flink-lib"
 state="${BEAMBERT_FLINK_HOME:-$root/runners/target/flink-cluster}"
 slots=2
+taskmanagers=1
 port=8081
+rpc_port=6123
 cmd="${1:-}"
 shift || true
 for arg in "$@"; do
   case "$arg" in
     --slots=*) slots="${arg#--slots=}" ;;
     --port=*) port="${arg#--port=}" ;;
+    --taskmanagers=*) taskmanagers="${arg#--taskmanagers=}" ;;
+    --rpcPort=*) rpc_port="${arg#--rpcPort=}" ;;
     *) echo "local-cluster.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +45,7 @@ write_config() {
   cat >"$state/conf/config.yaml" <<YAML
 jobmanager.rpc.address: 127.0.0.1
 jobmanager.bind-host: 127.0.0.1
-jobmanager.rpc.port: 6123
+jobmanager.rpc.port: $rpc_port
 jobmanager.memory.process.size: 1024m
 taskmanager.bind-host: 127.0.0.1
 taskmanager.host: 127.0.0.1
@@ -61,6 +69,9 @@ rest.port: $port
 blob.server.port: 0
 io.tmp.dirs: $state/tmp
 parallelism.default: $slots
+restart-strategy.type: fixed-delay
+restart-strategy.fixed-delay.attempts: 10
+restart-strategy.fixed-delay.delay: 1 s
 YAML
   cat >"$state/conf/log4j.properties" <<'PROPS'
 rootLogger.level = INFO
@@ -82,6 +93,16 @@ start_process() {
   echo $! >"$state/$name.pid"
 }
 
+# GET a REST path of the cluster, body only (bash's /dev/tcp: no curl needed).
+rest_get() {
+  local reply
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
+  reply="$(cat <&3)"
+  exec 3<&-
+  printf '%s' "${reply#*$'\r\n\r\n'}"
+}
+
 is_running() {
   [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null
 }
@@ -94,34 +115,38 @@ case "$cmd" in
     fi
     write_config
     start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "-Xmx768m"
-    start_process taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-      "-Xmx1664m -Xms1664m -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m"
-    for _ in $(seq 1 60); do
-      if curl -sf "http://127.0.0.1:$port/taskmanagers" 2>/dev/null | grep -q '"slotsNumber"'; then
-        echo "local-cluster.sh: Flink session cluster up: REST on 127.0.0.1:$port, $slots slots (logs in $state/log)"
+    for i in $(seq 1 "$taskmanagers"); do
+      start_process "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+        "-Xmx1664m -Xms1664m -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m"
+    done
+    for _ in $(seq 1 90); do
+      if [ "$(rest_get /taskmanagers | grep -o '"slotsNumber"' | wc -l)" -ge "$taskmanagers" ]; then
+        echo "local-cluster.sh: Flink session cluster up: REST on 127.0.0.1:$port, $taskmanagers TaskManager(s) of $slots slots (logs in $state/log)"
         exit 0
       fi
       sleep 1
     done
-    echo "local-cluster.sh: the cluster did not come up within 60 s; see $state/log" >&2
+    echo "local-cluster.sh: the cluster did not come up within 90 s; see $state/log" >&2
     exit 1
     ;;
   status)
     if is_running jobmanager; then
-      curl -sf "http://127.0.0.1:$port/overview" && echo
+      rest_get /overview && echo
     else
       echo "local-cluster.sh: not running"; exit 1
     fi
     ;;
   stop)
-    for name in taskmanager jobmanager; do
-      if is_running "$name"; then kill "$(cat "$state/$name.pid")"; fi
-      rm -f "$state/$name.pid"
+    for pidfile in "$state"/taskmanager*.pid "$state"/jobmanager.pid; do
+      [ -f "$pidfile" ] || continue
+      name="$(basename "$pidfile" .pid)"
+      if is_running "$name"; then kill "$(cat "$pidfile")"; fi
+      rm -f "$pidfile"
     done
     echo "local-cluster.sh: stopped"
     ;;
   *)
-    echo "usage: local-cluster.sh start [--slots=N] [--port=P] | status | stop" >&2
+    echo "usage: local-cluster.sh start [--slots=N] [--taskmanagers=N] [--port=P] [--rpcPort=P] | status [--port=P] | stop" >&2
     exit 2
     ;;
 esac
