@@ -7,6 +7,7 @@
 #
 #   runners/flink/local-cluster.sh start [--slots=N] [--taskmanagers=N] [--port=8081] [--rpcPort=6123]
 #   runners/flink/local-cluster.sh status [--port=8081]
+#   runners/flink/local-cluster.sh add-taskmanager   (one more, e.g. to replace a dead one)
 #   runners/flink/local-cluster.sh stop
 #
 # BEAMBERT_FLINK_HOME (default runners/target/flink-cluster) holds the configuration, logs and pids.
@@ -72,6 +73,9 @@ parallelism.default: $slots
 restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 10
 restart-strategy.fixed-delay.delay: 1 s
+# A dead TaskManager is noticed within seconds, not the default 50.
+heartbeat.interval: 2000
+heartbeat.timeout: 10000
 YAML
   cat >"$state/conf/log4j.properties" <<'PROPS'
 rootLogger.level = INFO
@@ -103,11 +107,23 @@ rest_get() {
   printf '%s' "${reply#*$'\r\n\r\n'}"
 }
 
+start_taskmanager() {
+  start_process "taskmanager-$1" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    "-Xmx1664m -Xms1664m -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m"
+}
+
 is_running() {
   [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null
 }
 
 case "$cmd" in
+  add-taskmanager)
+    is_running jobmanager || { echo "local-cluster.sh: not running" >&2; exit 1; }
+    n=1
+    while [ -f "$state/taskmanager-$n.pid" ]; do n=$((n + 1)); done
+    start_taskmanager "$n"
+    echo "local-cluster.sh: started taskmanager-$n"
+    ;;
   start)
     build_lib
     if is_running jobmanager; then
@@ -116,8 +132,7 @@ case "$cmd" in
     write_config
     start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "-Xmx768m"
     for i in $(seq 1 "$taskmanagers"); do
-      start_process "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-        "-Xmx1664m -Xms1664m -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m"
+      start_taskmanager "$i"
     done
     for _ in $(seq 1 90); do
       if [ "$(rest_get /taskmanagers | grep -o '"slotsNumber"' | wc -l)" -ge "$taskmanagers" ]; then
@@ -146,7 +161,7 @@ case "$cmd" in
     echo "local-cluster.sh: stopped"
     ;;
   *)
-    echo "usage: local-cluster.sh start [--slots=N] [--taskmanagers=N] [--port=P] [--rpcPort=P] | status [--port=P] | stop" >&2
+    echo "usage: local-cluster.sh start [--slots=N] [--taskmanagers=N] [--port=P] [--rpcPort=P] | status [--port=P] | add-taskmanager | stop" >&2
     exit 2
     ;;
 esac

@@ -50,7 +50,8 @@ class FlinkClusterTest {
     home = tmp.resolve("cluster");
     port = freePort();
     Run started =
-        script("start", "--taskmanagers=2", "--slots=2", "--port=" + port, "--rpcPort=" + freePort());
+        // One slot each, so that a job of parallelism 2 runs on both TaskManagers.
+        script("start", "--taskmanagers=2", "--slots=1", "--port=" + port, "--rpcPort=" + freePort());
     assertEquals(0, started.exit, started.out + started.err);
     String status = script("status", "--port=" + port).out;
     assertTrue(status.contains("\"taskmanagers\":2"), status);
@@ -61,22 +62,30 @@ class FlinkClusterTest {
     if (home == null) {
       return;
     }
+    List<ProcessHandle> started = new ArrayList<>();
+    try (Stream<Path> pids = Files.list(home).filter(p -> p.toString().endsWith(".pid"))) {
+      for (Path pid : pids.toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(started::add);
+      }
+    }
     try {
       script("stop");
     } finally {
-      // Whatever the script did, no cluster process outlives the test.
-      try (Stream<Path> pids = Files.list(home).filter(p -> p.toString().endsWith(".pid"))) {
-        for (Path pid : pids.toList()) {
-          ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
-              .ifPresent(ProcessHandle::destroyForcibly);
+      // Whatever the script did, no cluster process outlives the test, and none still writes to
+      // its folder when the folder is removed.
+      for (ProcessHandle p : started) {
+        try {
+          p.onExit().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          p.destroyForcibly();
+          p.onExit().get(30, TimeUnit.SECONDS);
         }
-      } catch (IOException e) {
-        // no pid files: nothing was started
       }
     }
-    for (String name : List.of("jobmanager", "taskmanager-1", "taskmanager-2")) {
-      assertTrue(!Files.exists(home.resolve(name + ".pid")), name + " still has a pid file");
+    try (Stream<Path> left = Files.list(home).filter(p -> p.toString().endsWith(".pid"))) {
+      assertEquals(List.of(), left.toList(), "the script left pid files");
     }
+    assertTrue(started.stream().noneMatch(ProcessHandle::isAlive));
   }
 
   @Test
@@ -112,6 +121,112 @@ class FlinkClusterTest {
           Files.readAllBytes(flink.resolve(file)), file);
     }
     assertTrue(Files.readAllLines(direct.resolve("vocab.txt")).size() > 1000);
+  }
+
+  /**
+   * kill -9 of a TaskManager while a job runs on both, and a replacement started: the cluster's
+   * restart strategy reruns the failed tasks and the committed output is the undisturbed run's, byte
+   * for byte, with no temporary file left.
+   */
+  @Test
+  void aKilledTaskManagerChangesNothingInTheOutput() throws Exception {
+    Path corpus = tmp.resolve("corpus-3mb.txt");
+    byte[] sample = Files.readAllBytes(CORPUS);
+    try (var out = Files.newOutputStream(corpus)) {
+      for (int i = 0; i < 10; i++) {
+        out.write(sample);
+        out.write('\n');
+      }
+    }
+    Path direct = tmp.resolve("killed-direct");
+    beambert("pretraining-data", "--input=" + corpus, "--vocab=" + vocab, "--output=" + direct);
+    Path flink = tmp.resolve("killed-flink");
+    killATaskManagerDuring("pretraining-data", "--input=" + corpus, "--vocab=" + vocab,
+        "--output=" + flink, "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + port,
+        "--parallelism=2");
+    assertEquals(entries(direct), entries(flink));
+    assertSameShards(direct, flink, 10);
+
+    Path vocabDirect = tmp.resolve("killed-vocab-direct");
+    beambert("vocab", "--input=" + corpus, "--output=" + vocabDirect, "--vocabSize=3000");
+    Path vocabFlink = tmp.resolve("killed-vocab-flink");
+    killATaskManagerDuring("vocab", "--input=" + corpus, "--output=" + vocabFlink,
+        "--vocabSize=3000", "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + port,
+        "--parallelism=2");
+    assertEquals(entries(vocabDirect), entries(vocabFlink));
+    for (String file : List.of("vocab.txt", "tokenizer.json", "vocab-report.json")) {
+      assertArrayEquals(Files.readAllBytes(vocabDirect.resolve(file)),
+          Files.readAllBytes(vocabFlink.resolve(file)), file);
+    }
+  }
+
+  /**
+   * Runs the command; once its job runs, kills one live TaskManager with SIGKILL and starts a
+   * replacement; expects the command to succeed and the JobManager to have seen a task fail.
+   */
+  private static void killATaskManagerDuring(String... args) throws Exception {
+    long failuresBefore = failuresInJobManagerLog();
+    List<String> cmd = new ArrayList<>(List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    Path err = Files.createTempFile(tmp, "job", ".txt");
+    Process job = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(err.toFile())
+        .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!rest("/jobs/overview").contains("\"state\":\"RUNNING\"")) {
+        assertTrue(job.isAlive(), "the job ended before it ran: " + Files.readString(err));
+        assertTrue(System.nanoTime() < deadline, "the job did not start");
+        Thread.sleep(200);
+      }
+      Thread.sleep(3000);
+      Path victim = null;
+      try (Stream<Path> pids = Files.list(home)) {
+        for (Path p : pids.filter(f -> f.getFileName().toString().startsWith("taskmanager-"))
+            .sorted().toList()) {
+          if (ProcessHandle.of(Long.parseLong(Files.readString(p).strip()))
+              .map(ProcessHandle::isAlive).orElse(false)) {
+            victim = p;
+            break;
+          }
+        }
+      }
+      assertTrue(victim != null, "no live TaskManager");
+      ProcessHandle tm = ProcessHandle.of(Long.parseLong(Files.readString(victim).strip())).get();
+      new ProcessBuilder("kill", "-9", String.valueOf(tm.pid())).start().waitFor();
+      tm.onExit().get(30, TimeUnit.SECONDS);
+      Run added = script("add-taskmanager");
+      assertEquals(0, added.exit, added.err);
+      assertTrue(job.waitFor(300, TimeUnit.SECONDS), "the job did not end");
+      assertEquals(0, job.exitValue(), Files.readString(err));
+    } finally {
+      job.destroyForcibly();
+    }
+    assertTrue(failuresInJobManagerLog() > failuresBefore,
+        "the kill hit no task of the job (no task failed in the JobManager's log)");
+  }
+
+  private static long failuresInJobManagerLog() throws IOException {
+    Path log = home.resolve("log/jobmanager.log");
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("switched from RUNNING to FAILED")).count();
+    }
+  }
+
+  private static String rest(String path) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.body();
+  }
+
+  private static List<String> entries(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   /** The same shard files with the same bytes (at least {@code atLeast} of them). */
