@@ -93,8 +93,6 @@ public final class BeamBert {
       if (t instanceof StandardStreams.OutputClosedException) {
         return 0; // the reader of our output went away (| head): a quiet end
       }
-    }
-    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof OutOfMemoryError) {
         err.println("beambert " + name + ": error: " + outOfMemory(name, Runtime.getRuntime().maxMemory()));
         return EXIT_FAILURE;
@@ -112,17 +110,26 @@ public final class BeamBert {
 
   /** The one line for a run that ran out of memory: the heap, and what to change. */
   static String outOfMemory(String name, long heapBytes) {
-    String less =
-        name.equals("pretraining-data")
-            ? "a smaller --nspPoolSize (distributed mode holds one pool a worker), --maxSeqLength"
-                + " or --dupeFactor"
-            : name.equals("vocab") ? "a smaller corpus (vocab holds every distinct word)" : "a smaller input";
+    String less;
+    String committed = "; nothing was committed";
+    switch (name) {
+      case "pretraining-data":
+        less = "a smaller --nspPoolSize (distributed mode holds one pool a worker), --maxSeqLength"
+            + " or --dupeFactor";
+        break;
+      case "vocab":
+        less = "a smaller corpus (vocab holds every distinct word)";
+        break;
+      default:
+        less = "a smaller input";
+        committed = "";
+    }
     return String.format(
         java.util.Locale.ROOT,
         "out of memory with a heap of %,d MB%s. Raise the heap (e.g."
             + " BEAMBERT_JAVA_OPTS=-Xmx8g) or ask for less: %s",
         heapBytes >> 20,
-        name.equals("pretraining-data") || name.equals("vocab") ? "; nothing was committed" : "",
+        committed,
         less);
   }
 

@@ -213,6 +213,11 @@ public final class BeamArgs {
     }
   }
 
+  /** Whether the options run on the DirectRunner (this JVM). */
+  static boolean isDirectRunner(PipelineOptions options) {
+    return options.getRunner().getSimpleName().equals("DirectRunner");
+  }
+
   /** beambert's DirectRunner threads: one per core, at least 2. */
   static int defaultParallelism() {
     return Math.max(2, Runtime.getRuntime().availableProcessors());

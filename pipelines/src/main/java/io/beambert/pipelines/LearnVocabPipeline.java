@@ -211,7 +211,7 @@ public final class LearnVocabPipeline {
           "--engine must be one of " + String.join(", ", ENGINES) + ", got '" + options.getEngine()
               + "'");
     }
-    if (options.getEngine().equals("inprocess") && !isDirectRunner(options)) {
+    if (options.getEngine().equals("inprocess") && !BeamArgs.isDirectRunner(options)) {
       throw new UsageException(
           "--engine=inprocess runs only on the DirectRunner (got "
               + options.getRunner().getSimpleName() + "); use --engine=beam, or drop --runner");
@@ -236,10 +236,6 @@ public final class LearnVocabPipeline {
     }
   }
 
-  private static boolean isDirectRunner(Options options) {
-    return options.getRunner().getSimpleName().equals("DirectRunner");
-  }
-
   /** Whether the job runs in this JVM without a pipeline ({@code --engine}; for auto, the runner). */
   static boolean runsInProcess(Options options) {
     switch (options.getEngine()) {
@@ -248,7 +244,7 @@ public final class LearnVocabPipeline {
       case "beam":
         return false;
       default:
-        return isDirectRunner(options);
+        return BeamArgs.isDirectRunner(options);
     }
   }
 

@@ -242,7 +242,7 @@ public final class PretrainingDataPipeline {
   public static PipelineResult run(Options options) throws IOException {
     long start = System.currentTimeMillis();
     Plan plan = plan(options);
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+    if (BeamArgs.isDirectRunner(options)) {
       checkMemory(
           plan.instanceOptions,
           mode(options).equals(DISTRIBUTED) ? BeamArgs.directThreads(options) : 1,
@@ -274,9 +274,10 @@ public final class PretrainingDataPipeline {
         throw e;
       }
     }
-    System.err.println(summary(options.getOutput(), (System.currentTimeMillis() - start) / 1000.0));
-    invalidInputWarning(options.getInput(), options.getOutput(), inputBytes)
-        .ifPresent(System.err::println);
+    JsonNode meta = readMetadata(options.getOutput());
+    System.err.println(
+        summary(meta, options.getOutput(), (System.currentTimeMillis() - start) / 1000.0));
+    invalidInputWarning(meta, options.getInput(), inputBytes).ifPresent(System.err::println);
     return result;
   }
 
@@ -286,9 +287,8 @@ public final class PretrainingDataPipeline {
    * A warning when more than 1% of the input's bytes (its files' sizes) were not valid UTF-8 and
    * were dropped: a binary file, or text in another encoding, among the corpus.
    */
-  static Optional<String> invalidInputWarning(String input, String outputDir, long inputBytes)
-      throws IOException {
-    long invalid = readMetadata(outputDir).get("counts").path("invalid_utf8_bytes").asLong();
+  static Optional<String> invalidInputWarning(JsonNode meta, String input, long inputBytes) {
+    long invalid = meta.get("counts").path("invalid_utf8_bytes").asLong();
     if (invalid == 0 || invalid * 100 <= inputBytes) {
       return Optional.empty();
     }
@@ -314,8 +314,7 @@ public final class PretrainingDataPipeline {
   }
 
   /** One line from {@code _metadata.json}: instances, shards, output directory, wall time. */
-  static String summary(String outputDir, double seconds) throws IOException {
-    JsonNode meta = readMetadata(outputDir);
+  static String summary(JsonNode meta, String outputDir, double seconds) {
     return String.format(
         Locale.ROOT,
         "pretraining-data: %,d instances in %d shard%s written to %s in %.1f s",
@@ -349,7 +348,7 @@ public final class PretrainingDataPipeline {
    * @throws IOException when the vocabulary cannot be read
    */
   static Plan plan(Options options) throws IOException {
-    String mode = options.getMode().toLowerCase(Locale.ROOT);
+    String mode = mode(options);
     if (!mode.equals(REFERENCE) && !mode.equals(DISTRIBUTED)) {
       throw new IllegalArgumentException(
           "--mode must be 'reference' or 'distributed', got '" + options.getMode() + "'");
@@ -439,7 +438,7 @@ public final class PretrainingDataPipeline {
   }
 
   static void buildPipeline(Pipeline pipeline, Options options, Plan plan, long startMillis) {
-    String mode = options.getMode().toLowerCase(Locale.ROOT);
+    String mode = mode(options);
     String runKey = mode + "\n" + plan.instanceOptions + "\n" + plan.vocabSha256;
     String optionsJson;
     try {

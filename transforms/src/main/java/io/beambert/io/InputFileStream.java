@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Locale;
 import org.apache.beam.sdk.io.Compression;
 
@@ -13,7 +15,7 @@ import org.apache.beam.sdk.io.Compression;
  * {@link EOFException} without a message), any other decompression error "damaged".
  *
  * <pre>{@code
- * InputStream in = InputFileStream.of(name, compression, Channels.newInputStream(channel));
+ * InputStream in = InputFileStream.decompressed(name, Compression.detect(name), channel);
  * }</pre>
  */
 public final class InputFileStream extends FilterInputStream {
@@ -32,6 +34,12 @@ public final class InputFileStream extends FilterInputStream {
    */
   public static InputStream of(String name, Compression compression, InputStream in) {
     return new InputFileStream(name, compression, in);
+  }
+
+  /** File {@code name}'s {@code channel}, decompressed by {@code compression}, wrapped. */
+  public static InputStream decompressed(
+      String name, Compression compression, ReadableByteChannel channel) throws IOException {
+    return of(name, compression, Channels.newInputStream(compression.readDecompressed(channel)));
   }
 
   @Override

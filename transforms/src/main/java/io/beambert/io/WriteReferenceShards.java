@@ -13,7 +13,6 @@ import io.beambert.transforms.ProgressCounters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -167,11 +166,7 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
       for (String name : names) {
         ResourceId file = FileSystems.matchNewResource(name, false);
         try (ReadableByteChannel channel = FileSystems.open(file);
-            InputStream in =
-                InputFileStream.of(
-                    name,
-                    Compression.detect(name),
-                    Channels.newInputStream(Compression.detect(name).readDecompressed(channel)))) {
+            InputStream in = InputFileStream.decompressed(name, Compression.detect(name), channel)) {
           reader.readStream(in);
         }
       }

@@ -231,10 +231,7 @@ public final class CountCorpusWords
       throws IOException {
     ReadableByteChannel channel = FileSystems.open(file.resourceId());
     if (start < 0) {
-      return InputFileStream.of(
-          file.resourceId().toString(),
-          compression,
-          Channels.newInputStream(compression.readDecompressed(channel)));
+      return InputFileStream.decompressed(file.resourceId().toString(), compression, channel);
     }
     try {
       ((SeekableByteChannel) channel).position(start);

@@ -123,13 +123,16 @@ class PoolStepsTest {
     return InstanceVocab.fromTokens(lines);
   }
 
+  /** The golden sample_text.txt's documents, tokenized. */
+  private static List<int[][]> goldenDocuments(Vocab vocab) throws IOException {
+    return TestCorpus.tokenize(
+        TestCorpus.documents(Shared.path("golden/sample_text.txt")), new BertTokenizer(vocab, true));
+  }
+
   @Test
   void encoderWritesTheBytesOfAvrosDatumWriter() throws IOException {
     Vocab vocab = TestCorpus.vocab();
-    List<int[][]> docs =
-        TestCorpus.tokenize(
-            TestCorpus.documents(Shared.path("golden/sample_text.txt")),
-            new BertTokenizer(vocab, true));
+    List<int[][]> docs = goldenDocuments(vocab);
     for (InstanceOptions o :
         List.of(
             InstanceOptions.builder().dupeFactor(2).build(),
@@ -290,10 +293,7 @@ class PoolStepsTest {
   @Test
   void encodedStoreLeavesOutPaddingAndPutsItBack() throws IOException {
     Vocab vocab = TestCorpus.vocab();
-    List<int[][]> docs =
-        TestCorpus.tokenize(
-            TestCorpus.documents(Shared.path("golden/sample_text.txt")),
-            new BertTokenizer(vocab, true));
+    List<int[][]> docs = goldenDocuments(vocab);
     InstanceOptions o =
         InstanceOptions.builder().dupeFactor(1).maxSeqLength(100_000).maxPredictionsPerSeq(50).build();
     List<TrainingInstance> instances =
