@@ -210,12 +210,17 @@ class BadInputCatalogueTest {
           new ProcessBuilder(command(List.of(), "tokenize", "--vocab=" + vocab))
               .redirectInput(bigCorpus.toFile())
               .start();
-      try (BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        assertTrue(out.readLine().startsWith("[\"copy\",\"0\""));
+      String err;
+      try {
+        try (BufferedReader out =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          assertTrue(out.readLine().startsWith("[\"copy\",\"0\""));
+        }
+        err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+      } finally {
+        p.destroyForcibly();
       }
-      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(120, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), err);
       assertEquals("", err.strip());
     });
@@ -413,9 +418,15 @@ class BadInputCatalogueTest {
       Path out = fresh();
       Process first = start(List.of(), "pretraining-data", "--input=" + bigCorpus,
           "--vocab=" + vocab, "--output=" + out, "--numShards=3");
-      waitFor(out.resolve(".beambert.lock"), first);
-      Run second = data(out, "--input=" + corpus, "--numShards=5");
-      Run one = Run.of(first);
+      Run second;
+      Run one;
+      try {
+        waitFor(out.resolve(".beambert.lock"), first);
+        second = data(out, "--input=" + corpus, "--numShards=5");
+        one = Run.of(first);
+      } finally {
+        first.destroyForcibly(); // nothing outlives a failed case
+      }
       assertEquals(0, one.exit, one.err);
       second.fails(1, "beambert pretraining-data: error: .* is in use by .*");
       assertEquals(
@@ -428,9 +439,12 @@ class BadInputCatalogueTest {
       Path killed = fresh();
       Process p = start(List.of(), "pretraining-data", "--input=" + bigCorpus,
           "--vocab=" + vocab, "--output=" + killed, "--numShards=4");
-      waitFor(killed.resolve(".beambert.lock"), p);
-      Thread.sleep(1500);
-      p.destroyForcibly();
+      try {
+        waitFor(killed.resolve(".beambert.lock"), p);
+        Thread.sleep(1500);
+      } finally {
+        p.destroyForcibly();
+      }
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       assertFalse(
           names(killed).contains("_metadata.json"), "a killed run looks complete: " + names(killed));
@@ -577,7 +591,10 @@ class BadInputCatalogueTest {
       });
       t.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the command did not end");
+      if (!p.waitFor(300, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("the command did not end within 300 s");
+      }
       t.join();
       return new Run(p.exitValue(), out, err.toString());
     }
