@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -260,12 +262,29 @@ public final class PretrainingDataPipeline {
       Pipeline pipeline = Pipeline.create(options);
       buildPipeline(pipeline, options, plan, start);
       ProgressCounters.reset();
+      AtomicReference<PipelineResult> finished = new AtomicReference<>();
+      Thread cancelOnExit = cancelOnExit(options, finished, lock);
       try (ProgressReporter progress =
           ProgressReporter.start(
-              ProgressReporter.localCounters(), PROGRESS_INTERVAL, System.err::println)) {
+              progressSource(options, finished), PROGRESS_INTERVAL, System.err::println)) {
         result = pipeline.run();
         result.waitUntilFinish();
+        finished.set(result);
+        if (cancelOnExit != null) {
+          Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+        }
       } catch (RuntimeException | Error e) { // OutOfMemoryError too: remove what was written
+        if (STOPPING.get()) {
+          // The client is being stopped and its shutdown hook cancelled the job and reports it;
+          // the cancellation's exception is not a failure to report.
+          while (true) {
+            try {
+              Thread.sleep(Long.MAX_VALUE); // the JVM halts once the hook is done
+            } catch (InterruptedException ignored) {
+              // keep waiting
+            }
+          }
+        }
         try {
           OutputDirectory.removeFailedRun(options.getOutput());
         } catch (IOException | RuntimeException cleanup) {
@@ -282,6 +301,83 @@ public final class PretrainingDataPipeline {
   }
 
   private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * Where the progress lines' counts come from: this JVM's counters; or, for a job submitted to a
+   * remote Flink cluster, the job's Beam counters as the cluster reports them while it runs, then
+   * the finished job's own metrics once {@code finished} holds its result.
+   */
+  static ProgressReporter.Source progressSource(
+      Options options, AtomicReference<PipelineResult> finished) {
+    Optional<String> master = FlinkClusterJob.remoteMaster(options);
+    if (master.isEmpty()) {
+      return ProgressReporter.localCounters();
+    }
+    FlinkClusterJob cluster = new FlinkClusterJob(master.get(), options.getJobName());
+    boolean distributed = mode(options).equals(DISTRIBUTED);
+    String namespace =
+        distributed ? PretrainingData.METRICS : WriteReferenceShards.class.getName();
+    Set<String> documents =
+        distributed
+            ? Set.of("documents_used", "documents_empty", "documents_dead_lettered")
+            : Set.of("reference_documents");
+    Set<String> instances = Set.of(distributed ? "instances" : "reference_instances");
+    return ProgressReporter.of(
+        () -> count(cluster, finished.get(), namespace, documents),
+        () -> count(cluster, finished.get(), namespace, instances));
+  }
+
+  /**
+   * For a job on a remote Flink cluster, a shutdown hook: when this client is stopped (Ctrl-C,
+   * SIGTERM) before the job ends, it cancels the job on the cluster, removes what the run wrote
+   * and says so in one line. (A client killed with SIGKILL cannot; its job goes on and commits a
+   * complete output, and until then {@code _metadata.json} is absent.) Null on other runners.
+   */
+  private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  static Thread cancelOnExit(
+      Options options, AtomicReference<PipelineResult> finished, OutputLock lock) {
+    Optional<String> master = FlinkClusterJob.remoteMaster(options);
+    if (master.isEmpty()) {
+      return null;
+    }
+    FlinkClusterJob job = new FlinkClusterJob(master.get(), options.getJobName());
+    Thread hook =
+        new Thread(
+            () -> {
+              if (finished.get() != null) {
+                return;
+              }
+              STOPPING.set(true);
+              try {
+                String state = job.cancel(Duration.ofSeconds(20));
+                OutputDirectory.removeFailedRun(options.getOutput());
+                lock.close();
+                System.err.println(
+                    "pretraining-data: stopped; job " + options.getJobName() + " on "
+                        + master.get() + ": " + state + "; partial output removed from "
+                        + options.getOutput());
+              } catch (IOException | RuntimeException | InterruptedException e) {
+                System.err.println("pretraining-data: stopped; cleanup failed: " + e);
+              }
+            },
+            "beambert-cancel-on-exit");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  private static long count(
+      FlinkClusterJob cluster, PipelineResult result, String namespace, Set<String> names) {
+    if (result == null) {
+      return cluster.counter(namespace, names);
+    }
+    long sum = 0;
+    for (String name : names) {
+      sum += ProgressReporter.counter(result, namespace, name);
+    }
+    return sum;
+  }
 
   /**
    * A warning when more than 1% of the input's bytes (its files' sizes) were not valid UTF-8 and

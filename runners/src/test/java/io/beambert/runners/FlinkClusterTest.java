@@ -93,9 +93,28 @@ class FlinkClusterTest {
     Path direct = tmp.resolve("distributed-direct");
     Path flink = tmp.resolve("distributed-flink");
     beambert("pretraining-data", "--input=" + CORPUS, "--vocab=" + vocab, "--output=" + direct);
-    beambert("pretraining-data", "--input=" + CORPUS, "--vocab=" + vocab, "--output=" + flink,
-        "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + port);
+    Run remote = beambert("pretraining-data", "--input=" + CORPUS, "--vocab=" + vocab,
+        "--output=" + flink, "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + port);
     assertSameShards(direct, flink, 2);
+    assertProgressFromTheCluster(remote, flink);
+  }
+
+  /**
+   * The client runs none of the job, so its progress lines must come from the cluster: the last
+   * one counts the instances in {@code _metadata.json}, not 0.
+   */
+  private static void assertProgressFromTheCluster(Run run, Path output) throws IOException {
+    List<String> progress =
+        run.err.lines().filter(l -> l.startsWith("progress: ")).toList();
+    assertTrue(!progress.isEmpty(), run.err);
+    long instances =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(output.resolve("_metadata.json").toFile())
+            .get("counts").get("instances").asLong();
+    assertTrue(instances > 0);
+    String last = progress.get(progress.size() - 1);
+    assertTrue(last.contains(String.format(java.util.Locale.ROOT, "instances %,d,", instances)),
+        "last progress line '" + last + "', _metadata.json counts " + instances + " instances");
   }
 
   @Test
@@ -104,9 +123,11 @@ class FlinkClusterTest {
     Path flink = tmp.resolve("reference-flink");
     beambert("pretraining-data", "--mode=reference", "--input=" + CORPUS, "--vocab=" + vocab,
         "--output=" + direct);
-    beambert("pretraining-data", "--mode=reference", "--input=" + CORPUS, "--vocab=" + vocab,
-        "--output=" + flink, "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + port);
+    Run remote = beambert("pretraining-data", "--mode=reference", "--input=" + CORPUS,
+        "--vocab=" + vocab, "--output=" + flink, "--runner=FlinkRunner",
+        "--flinkMaster=127.0.0.1:" + port);
     assertSameShards(direct, flink, 1);
+    assertProgressFromTheCluster(remote, flink);
   }
 
   @Test
@@ -130,14 +151,7 @@ class FlinkClusterTest {
    */
   @Test
   void aKilledTaskManagerChangesNothingInTheOutput() throws Exception {
-    Path corpus = tmp.resolve("corpus-3mb.txt");
-    byte[] sample = Files.readAllBytes(CORPUS);
-    try (var out = Files.newOutputStream(corpus)) {
-      for (int i = 0; i < 10; i++) {
-        out.write(sample);
-        out.write('\n');
-      }
-    }
+    Path corpus = corpus3mb();
     Path direct = tmp.resolve("killed-direct");
     beambert("pretraining-data", "--input=" + corpus, "--vocab=" + vocab, "--output=" + direct);
     Path flink = tmp.resolve("killed-flink");
@@ -158,6 +172,109 @@ class FlinkClusterTest {
       assertArrayEquals(Files.readAllBytes(vocabDirect.resolve(file)),
           Files.readAllBytes(vocabFlink.resolve(file)), file);
     }
+  }
+
+  /** The sample corpus ten times over (about 3 MB: a job of several seconds on the cluster). */
+  private static Path corpus3mb() throws IOException {
+    Path corpus = tmp.resolve("corpus-3mb.txt");
+    if (!Files.exists(corpus)) {
+      byte[] sample = Files.readAllBytes(CORPUS);
+      try (var out = Files.newOutputStream(corpus)) {
+        for (int i = 0; i < 10; i++) {
+          out.write(sample);
+          out.write('\n');
+        }
+      }
+    }
+    return corpus;
+  }
+
+  /**
+   * A client stopped (SIGTERM, as Ctrl-C) while its job runs cancels the job on the cluster and
+   * removes what it wrote; a client killed with SIGKILL cannot, and its job goes on: until the job
+   * commits, the folder holds nothing that looks complete (no {@code _metadata.json}, no shard
+   * under its final name), and what it commits is the undisturbed run's bytes.
+   */
+  @Test
+  void aStoppedOrKilledClientLeavesNothingThatLooksComplete() throws Exception {
+    Path corpus = corpus3mb();
+    Path stopped = tmp.resolve("client-stopped");
+    String job = "client-stopped-" + System.nanoTime();
+    Process client = submitAndWaitUntilRunning(job, "--input=" + corpus, "--output=" + stopped);
+    client.destroy(); // SIGTERM
+    assertTrue(client.waitFor(60, TimeUnit.SECONDS), "the stopped client did not exit");
+    assertEquals("CANCELED", jobState(job));
+    assertTrue(!Files.exists(stopped.resolve("_metadata.json")));
+    try (Stream<Path> left = Files.list(stopped)) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains("part-")).toList(), "shards left after a stopped client");
+    }
+
+    Path direct = tmp.resolve("client-direct");
+    beambert("pretraining-data", "--input=" + corpus, "--vocab=" + vocab, "--output=" + direct);
+    Path killed = tmp.resolve("client-killed");
+    job = "client-killed-" + System.nanoTime();
+    client = submitAndWaitUntilRunning(job, "--input=" + corpus, "--output=" + killed);
+    client.destroyForcibly(); // SIGKILL: no hook runs
+    assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    String state;
+    while (!(state = jobState(job)).equals("FINISHED")) {
+      assertTrue(state.equals("RUNNING") || state.equals("CREATED"), state);
+      assertTrue(System.nanoTime() < deadline, "the orphaned job did not end");
+      assertNothingLooksComplete(killed);
+      Thread.sleep(100);
+    }
+    assertSameShards(direct, killed, 10);
+  }
+
+  /**
+   * {@code _metadata.json} is what marks an output complete (verify, inspect and the trainer need
+   * it) and is written last: while it is absent the folder does not look complete, and once it is
+   * there every shard it lists is in place.
+   */
+  private static void assertNothingLooksComplete(Path dir) throws IOException {
+    Path metadata = dir.resolve("_metadata.json");
+    if (!Files.exists(metadata)) {
+      return;
+    }
+    var shards = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metadata.toFile())
+        .get("shards");
+    for (var shard : shards) {
+      assertTrue(Files.isRegularFile(dir.resolve(shard.get("file").asText())), shard.toString());
+    }
+  }
+
+  /** Starts pretraining-data on the cluster as job {@code name} and waits until it runs. */
+  private static Process submitAndWaitUntilRunning(String name, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-jar", JAR.toString(), "pretraining-data", "--vocab=" + vocab,
+        "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + port, "--parallelism=2",
+        "--jobName=" + name));
+    cmd.addAll(List.of(args));
+    Path log = Files.createTempFile(tmp, name, ".txt");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!jobState(name).equals("RUNNING")) {
+      assertTrue(p.isAlive(), "the client ended before its job ran: " + Files.readString(log));
+      assertTrue(System.nanoTime() < deadline, "the job did not start");
+      Thread.sleep(200);
+    }
+    Thread.sleep(2000);
+    return p;
+  }
+
+  /** The state of the cluster's job of this name ("" when there is none). */
+  private static String jobState(String name) throws Exception {
+    var jobs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rest("/jobs/overview"));
+    for (var j : jobs.path("jobs")) {
+      if (j.path("name").asText().equals(name)) {
+        return j.path("state").asText();
+      }
+    }
+    return "";
   }
 
   /**
@@ -259,13 +376,14 @@ class FlinkClusterTest {
   }
 
   /** Runs the command line as {@code bin/beambert} does (a 1 GB heap) and expects success. */
-  private static void beambert(String... args) throws Exception {
+  private static Run beambert(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
     Run r = run(new ProcessBuilder(cmd), 300);
     assertEquals(0, r.exit, String.join(" ", args) + "\n" + r.err);
+    return r;
   }
 
   private static Run run(ProcessBuilder b, int seconds) throws Exception {

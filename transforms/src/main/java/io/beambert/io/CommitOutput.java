@@ -45,9 +45,23 @@ public final class CommitOutput extends PTransform<PCollection<RunCounts>, PColl
         .setCoder(AvroCoder.of(RunCounts.class));
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The metadata of a committed output: options, vocabulary, schema, counts and shards. */
+  static RunMetadata metadata(ShardOutput output, RunCounts counts, long[] perShard)
+      throws IOException {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> options =
+        JSON.readValue(output.optionsJson(), LinkedHashMap.class);
+    return RunMetadata.withOptions(options)
+        .vocabSha256(output.vocabSha256())
+        .schema(PretrainingInstance.getClassSchema())
+        .counts(Counts.byName(counts))
+        .shards(perShard);
+  }
+
   /** Renames the shards and writes {@code _metadata.json}. */
   static final class CommitFn extends DoFn<RunCounts, RunCounts> {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final ShardOutput output;
 
     CommitFn(ShardOutput output) {
@@ -75,14 +89,7 @@ public final class CommitOutput extends PTransform<PCollection<RunCounts>, PColl
       long[] perShard = Counts.perShard(counts);
       int n = perShard.length;
       OutputDirectory.commit(output.outputDir(), perShard, i -> output.openShard(i, n));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> options = JSON.readValue(output.optionsJson(), LinkedHashMap.class);
-      RunMetadata metadata =
-          RunMetadata.withOptions(options)
-              .vocabSha256(output.vocabSha256())
-              .schema(PretrainingInstance.getClassSchema())
-              .counts(Counts.byName(counts))
-              .shards(perShard);
+      RunMetadata metadata = metadata(output, counts, perShard);
       if (output.startMillis() >= 0) {
         metadata.wallTimeSeconds((System.currentTimeMillis() - output.startMillis()) / 1000.0);
       }

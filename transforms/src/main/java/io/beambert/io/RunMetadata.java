@@ -83,6 +83,19 @@ public final class RunMetadata {
     return this;
   }
 
+  /**
+   * Records the window pane a streaming run's folder holds: its bounds (ISO-8601, UTC; null for
+   * the global window), the pane's index and timing ({@code EARLY}, {@code ON_TIME}, {@code LATE}).
+   */
+  public RunMetadata window(String start, String end, long pane, String timing) {
+    ObjectNode w = root.putObject("window");
+    w.put("start", start);
+    w.put("end", end);
+    w.put("pane", pane);
+    w.put("timing", timing);
+    return this;
+  }
+
   /** Records the run's wall time. */
   public RunMetadata wallTimeSeconds(double seconds) {
     root.put("wall_time_seconds", Math.round(seconds * 1000) / 1000.0);

@@ -111,6 +111,20 @@ public final class ShardOutput implements Serializable {
     return c;
   }
 
+  /** The same output with every setting, into another directory (e.g. one window's folder). */
+  public ShardOutput in(String outputDir) {
+    ShardOutput c = to(outputDir);
+    ShardOutput all = copy();
+    c.codec = all.codec;
+    c.markers = all.markers;
+    c.runKey = all.runKey;
+    c.optionsJson = all.optionsJson;
+    c.vocabSha256 = all.vocabSha256;
+    c.startMillis = all.startMillis;
+    c.noDocumentsError = all.noDocumentsError;
+    return c;
+  }
+
   /** The output directory. */
   public String outputDir() {
     return outputDir;

@@ -192,7 +192,7 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
       }
       AvroInstanceEncoder encoder =
           new AvroInstanceEncoder(options.maxSeqLength(), options.maxPredictionsPerSeq());
-      long[] totals = new long[3]; // instance tokens, masked positions, random nexts
+      long[] totals = new long[4]; // instance tokens, masked positions, random nexts, written
       try (InstanceShardWriter writer = output.openAll(numShards)) {
         new ReferenceGenerator(options, vocab).generate(
             documents,
@@ -203,6 +203,9 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
               try {
                 writer.writeEncoded(encoder.buffer(), 0, encoder.encode(instance));
                 ProgressCounters.addInstances(1);
+                if ((++totals[3] & 4095) == 0) {
+                  instancesCounter.inc(4096); // live on a cluster's metrics, not only at the end
+                }
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
@@ -220,7 +223,7 @@ public final class WriteReferenceShards extends PTransform<PBegin, PCollection<R
       counts.setInstanceTokens(totals[0]);
       counts.setMaskedPositions(totals[1]);
       counts.setRandomNext(totals[2]);
-      instancesCounter.inc(counts.getInstances());
+      instancesCounter.inc(totals[3] & 4095);
       out.output(counts);
     }
   }

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -160,6 +161,31 @@ public final class ReadDocuments
       }
       splitter.endDocument();
     }
+  }
+
+  /**
+   * The documents of a text in the corpus format (one sentence per line, a blank line between
+   * documents), keyed by content id and carried with their texts: one message of a live feed, or
+   * one new file of a watched folder.
+   */
+  public static List<KV<String, DocumentSource>> documentsOf(String text) {
+    List<KV<String, DocumentSource>> documents = new ArrayList<>();
+    DocumentSplitter splitter =
+        new DocumentSplitter(
+            (sentences, start, end) ->
+                documents.add(
+                    KV.of(
+                        ContentId.of(sentences),
+                        DocumentSource.text(String.join("\n", sentences)))));
+    int from = 0;
+    while (from <= text.length()) {
+      int nl = text.indexOf('\n', from);
+      int to = nl < 0 ? text.length() : nl;
+      splitter.line(text.substring(from, to), 0, 0);
+      from = to + 1;
+    }
+    splitter.endDocument();
+    return documents;
   }
 
   /** Receives the documents of {@link #split}. */

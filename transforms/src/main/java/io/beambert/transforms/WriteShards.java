@@ -94,6 +94,14 @@ public final class WriteShards extends PTransform<Pools, PCollection<RunCounts>>
 
     @ProcessElement
     public void process(@Element Pool pool, OutputReceiver<RunCounts> out) throws IOException {
+      out.output(write(pool, output));
+    }
+
+    /**
+     * Runs the steps on {@code pool} and writes its shard (temporary name) and dead letters into
+     * {@code output}; returns the pool's counts.
+     */
+    RunCounts write(Pool pool, ShardOutput output) throws IOException {
       List<String> ids = new ArrayList<>(pool.documents().size());
       List<DocumentSource> sources = new ArrayList<>(pool.documents().size());
       long invalidBytes = 0;
@@ -126,7 +134,7 @@ public final class WriteShards extends PTransform<Pools, PCollection<RunCounts>>
       }
       ProgressCounters.addInstances(written[0] & 4095);
       if (!data.deadLetters().isEmpty()) {
-        writeDeadLetters(pool.index(), pool.count(), data.deadLetters());
+        writeDeadLetters(output, pool.index(), pool.count(), data.deadLetters());
       }
       RunCounts counts = data.counts();
       counts.setInvalidUtf8Bytes(invalidBytes);
@@ -134,10 +142,11 @@ public final class WriteShards extends PTransform<Pools, PCollection<RunCounts>>
       empty.inc(counts.getDocumentsEmpty());
       dead.inc(counts.getDocumentsDeadLettered());
       instances.inc(counts.getInstances());
-      out.output(counts);
+      return counts;
     }
 
-    private void writeDeadLetters(int pool, int pools, List<PoolData.DeadLetter> letters)
+    private static void writeDeadLetters(
+        ShardOutput output, int pool, int pools, List<PoolData.DeadLetter> letters)
         throws IOException {
       ResourceId folder =
           FileSystems.matchNewResource(output.outputDir(), true)
