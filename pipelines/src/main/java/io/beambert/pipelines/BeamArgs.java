@@ -27,6 +27,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *       {@code [auto]}) and no {@code --flinkConfDir} is given, it gets a generated configuration
  *       that binds every endpoint to 127.0.0.1. An embedded Flink otherwise opens its REST port on
  *       all interfaces, and a Flink REST port accepts arbitrary jobs.
+ *   <li>A streaming job on Flink checkpoints every 5 s unless {@code --checkpointingInterval} says
+ *       otherwise: its windows are committed once a checkpoint holds their input.
  * </ul>
  */
 public final class BeamArgs {
@@ -61,6 +63,11 @@ public final class BeamArgs {
       boolean embedded = master.equals("[local]") || master.equals("[auto]");
       if (embedded && value(args, "flinkConfDir").isEmpty()) {
         out.add("--flinkConfDir=" + loopbackFlinkConfDir());
+      }
+      if (value(args, "streaming").orElse("false").equals("true")) {
+        // A streaming job's panes are written once a checkpoint holds their input (stable input);
+        // without checkpoints Flink never commits one.
+        addIfAbsent(out, args, "checkpointingInterval", "5000");
       }
     }
     return out.toArray(new String[0]);

@@ -173,6 +173,42 @@ public final class PretrainingDataPipeline {
     boolean getOverwrite();
 
     void setOverwrite(boolean value);
+
+    @Description("With --streaming: the length of the fixed windows whose documents form a pool, in seconds; at least 1.")
+    @Default.Integer(60)
+    int getWindowSeconds();
+
+    void setWindowSeconds(int value);
+
+    @Description("With --streaming: write a window's documents early, as a pool of their own, once it holds this many (0: --nspPoolSize).")
+    @Default.Integer(0)
+    int getWindowDocuments();
+
+    void setWindowDocuments(int value);
+
+    @Description("With --streaming: a document this many seconds behind its window's end still gets a (late) pane; later ones are dropped.")
+    @Default.Integer(600)
+    int getAllowedLatenessSeconds();
+
+    void setAllowedLatenessSeconds(int value);
+
+    @Description("With --streaming and files: how often to look for new files, in seconds; at least 1.")
+    @Default.Integer(5)
+    int getPollSeconds();
+
+    void setPollSeconds(int value);
+
+    @Description("With --streaming and files: stop once no new file has come for this many seconds (0: never).")
+    @Default.Integer(0)
+    int getStopAfterIdleSeconds();
+
+    void setStopAfterIdleSeconds(int value);
+
+    @Description("With --streaming and a kafka:// input: the consumer group, whose committed offsets a restarted job resumes from.")
+    @Default.String("beambert")
+    String getKafkaGroup();
+
+    void setKafkaGroup(String value);
   }
 
   /** Default of {@code --nspPoolSize}: {@link InstanceOptions}'s. */
@@ -244,6 +280,9 @@ public final class PretrainingDataPipeline {
   public static PipelineResult run(Options options) throws IOException {
     long start = System.currentTimeMillis();
     Plan plan = plan(options);
+    if (PretrainingDataStreaming.isStreaming(options)) {
+      return PretrainingDataStreaming.run(options, plan);
+    }
     if (BeamArgs.isDirectRunner(options)) {
       checkMemory(
           plan.instanceOptions,
@@ -274,17 +313,7 @@ public final class PretrainingDataPipeline {
           Runtime.getRuntime().removeShutdownHook(cancelOnExit);
         }
       } catch (RuntimeException | Error e) { // OutOfMemoryError too: remove what was written
-        if (STOPPING.get()) {
-          // The client is being stopped and its shutdown hook cancelled the job and reports it;
-          // the cancellation's exception is not a failure to report.
-          while (true) {
-            try {
-              Thread.sleep(Long.MAX_VALUE); // the JVM halts once the hook is done
-            } catch (InterruptedException ignored) {
-              // keep waiting
-            }
-          }
-        }
+        awaitHaltIfStopping(); // a stopped client: its hook reports
         try {
           OutputDirectory.removeFailedRun(options.getOutput());
         } catch (IOException | RuntimeException cleanup) {
@@ -327,22 +356,42 @@ public final class PretrainingDataPipeline {
         () -> count(cluster, finished.get(), namespace, instances));
   }
 
-  /**
-   * For a job on a remote Flink cluster, a shutdown hook: when this client is stopped (Ctrl-C,
-   * SIGTERM) before the job ends, it cancels the job on the cluster, removes what the run wrote
-   * and says so in one line. (A client killed with SIGKILL cannot; its job goes on and commits a
-   * complete output, and until then {@code _metadata.json} is absent.) Null on other runners.
-   */
   private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** What a stopped run removes. */
+  @FunctionalInterface
+  interface Cleanup {
+    void run() throws IOException;
+  }
+
+  /**
+   * For a job on a remote Flink cluster, {@link #stopHook} with the batch run's cleanup: the
+   * shards it wrote. Null on other runners.
+   */
   static Thread cancelOnExit(
       Options options, AtomicReference<PipelineResult> finished, OutputLock lock) {
-    Optional<String> master = FlinkClusterJob.remoteMaster(options);
-    if (master.isEmpty()) {
+    if (FlinkClusterJob.remoteMaster(options).isEmpty()) {
       return null;
     }
-    FlinkClusterJob job = new FlinkClusterJob(master.get(), options.getJobName());
+    return stopHook(
+        options, finished, lock, () -> OutputDirectory.removeFailedRun(options.getOutput()),
+        "partial output removed from " + options.getOutput());
+  }
+
+  /**
+   * A shutdown hook: when this client is stopped (Ctrl-C, SIGTERM) before the job ends, it cancels
+   * a job that runs on a remote Flink cluster, runs {@code cleanup}, releases the output's lock and
+   * says so in one line ending with {@code removed}. (A client killed with SIGKILL cannot; a
+   * cluster's job then goes on and commits a complete output, and until then {@code
+   * _metadata.json} is absent.) Remove it once the job has ended.
+   */
+  static Thread stopHook(
+      Options options, AtomicReference<PipelineResult> finished, OutputLock lock, Cleanup cleanup,
+      String removed) {
+    Optional<String> master = FlinkClusterJob.remoteMaster(options);
+    FlinkClusterJob job =
+        master.map(m -> new FlinkClusterJob(m, options.getJobName())).orElse(null);
     Thread hook =
         new Thread(
             () -> {
@@ -351,20 +400,35 @@ public final class PretrainingDataPipeline {
               }
               STOPPING.set(true);
               try {
-                String state = job.cancel(Duration.ofSeconds(20));
-                OutputDirectory.removeFailedRun(options.getOutput());
+                String state =
+                    job == null
+                        ? ""
+                        : "job " + options.getJobName() + " on " + master.get() + ": "
+                            + job.cancel(Duration.ofSeconds(20)) + "; ";
+                cleanup.run();
                 lock.close();
-                System.err.println(
-                    "pretraining-data: stopped; job " + options.getJobName() + " on "
-                        + master.get() + ": " + state + "; partial output removed from "
-                        + options.getOutput());
+                System.err.println("pretraining-data: stopped; " + state + removed);
               } catch (IOException | RuntimeException | InterruptedException e) {
                 System.err.println("pretraining-data: stopped; cleanup failed: " + e);
               }
             },
-            "beambert-cancel-on-exit");
+            "beambert-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     return hook;
+  }
+
+  /** Waits for the JVM to halt when a stop hook runs: the job's end is then not a failure. */
+  static void awaitHaltIfStopping() {
+    if (!STOPPING.get()) {
+      return;
+    }
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE); // the JVM halts once the hook is done
+      } catch (InterruptedException ignored) {
+        // keep waiting
+      }
+    }
   }
 
   private static long count(
@@ -524,7 +588,7 @@ public final class PretrainingDataPipeline {
     return (bytes + (1 << 20) - 1) >> 20;
   }
 
-  private static String mode(Options options) {
+  static String mode(Options options) {
     return options.getMode().toLowerCase(Locale.ROOT);
   }
 
@@ -595,6 +659,12 @@ public final class PretrainingDataPipeline {
     m.put("numShards", o.getNumShards());
     m.put("nspPoolSize", o.getNspPoolSize());
     m.put("overwrite", o.getOverwrite());
+    if (PretrainingDataStreaming.isStreaming(o)) {
+      m.put("streaming", true);
+      m.put("windowSeconds", o.getWindowSeconds());
+      m.put("windowDocuments", o.getWindowDocuments());
+      m.put("allowedLatenessSeconds", o.getAllowedLatenessSeconds());
+    }
     m.put("runner", o.getRunner() == null ? null : o.getRunner().getSimpleName());
     return m;
   }
