@@ -88,9 +88,23 @@ appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 PROPS
 }
 
+# What Flink's own scripts pass on Java 17 (env.java.opts.all): state and checkpoints serialize JDK
+# classes (e.g. Arrays.asList) by reflection.
+JAVA17_OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED \
+--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED \
+--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
+--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
+--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED \
+--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED"
+
 start_process() {
   local name="$1" main="$2" heap="$3"
-  java $heap \
+  # shellcheck disable=SC2086
+  java $heap $JAVA17_OPENS \
     -Dlog.file="$state/log/$name.log" \
     -Dlog4j.configurationFile="file:$state/conf/log4j.properties" \
     -cp "$lib/*" "$main" --configDir "$state/conf" >"$state/log/$name.out" 2>&1 &

@@ -53,6 +53,22 @@ running() {
   [ -f "$state/kafka.pid" ] && kill -0 "$(cat "$state/kafka.pid")" 2>/dev/null
 }
 
+# The topic and produce tools log warnings to standard error, so that standard output holds only
+# their result (produce: the number of documents sent).
+tools_logging() {
+  mkdir -p "$state"
+  cat >"$state/log4j2-tools.properties" <<PROPS
+rootLogger.level=WARN
+rootLogger.appenderRef.err.ref=err
+appender.err.type=Console
+appender.err.name=err
+appender.err.target=SYSTEM_ERR
+appender.err.layout.type=PatternLayout
+appender.err.layout.pattern=%d{HH:mm:ss} %p %c{1} - %m%n
+PROPS
+  echo "-Dlog4j2.configurationFile=$state/log4j2-tools.properties"
+}
+
 listening() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -120,13 +136,13 @@ PROPS
   topic)
     build_lib
     [ ${#positional[@]} -ge 1 ] || { echo "usage: local-kafka.sh topic TOPIC [PARTITIONS]" >&2; exit 2; }
-    "$(java_bin)" -cp "$(classpath)" -Dlog4j2.level=WARN io.beambert.kafka.CreateTopic \
+    "$(java_bin)" -cp "$(classpath)" "$(tools_logging)" io.beambert.kafka.CreateTopic \
       "127.0.0.1:$port" "${positional[@]}"
     ;;
   produce)
     build_lib
     [ ${#positional[@]} -ge 1 ] || { echo "usage: local-kafka.sh produce TOPIC [FILE]" >&2; exit 2; }
-    "$(java_bin)" -cp "$(classpath)" -Dlog4j2.level=WARN io.beambert.kafka.ProduceDocuments \
+    "$(java_bin)" -cp "$(classpath)" "$(tools_logging)" io.beambert.kafka.ProduceDocuments \
       "127.0.0.1:$port" "${positional[@]}" ${extra[@]+"${extra[@]}"}
     ;;
   stop)

@@ -261,6 +261,19 @@ public final class PretrainingDataPipeline {
           "  --overwrite=false             replace the shards, _metadata.json and _dead_letter/",
           "                                in a non-empty DIR",
           "",
+          "Streaming (--streaming; distributed mode; runs until Ctrl-C): --input is",
+          "kafka://HOST:PORT/TOPIC (one message = one document) or a file pattern watched for new",
+          "files; one folder of shards per window pane in DIR, listed in DIR/_manifest.json.",
+          "  --windowSeconds=60            documents arriving within a window form one pool",
+          "  --windowDocuments=0           an early pane once a window holds this many documents",
+          "                                (0: --nspPoolSize)",
+          "  --allowedLatenessSeconds=600  a late document within this gets a pane of its own",
+          "  --pollSeconds=5               files: how often to look for new files",
+          "  --stopAfterIdleSeconds=0      files: end once no file came for this long (0: never)",
+          "  --kafkaGroup=beambert         Kafka: the consumer group (resumes from its offsets)",
+          "  On Flink, --checkpointingInterval defaults to 5000 ms: a pane is written once a",
+          "  checkpoint holds its documents.",
+          "",
           "Beam options apply too, e.g. --runner=FlinkRunner --flinkMaster=[local] (default: the",
           "DirectRunner).");
 
@@ -309,11 +322,10 @@ public final class PretrainingDataPipeline {
         result = pipeline.run();
         result.waitUntilFinish();
         finished.set(result);
-        if (cancelOnExit != null) {
-          Runtime.getRuntime().removeShutdownHook(cancelOnExit);
-        }
+        removeHook(cancelOnExit);
       } catch (RuntimeException | Error e) { // OutOfMemoryError too: remove what was written
         awaitHaltIfStopping(); // a stopped client: its hook reports
+        removeHook(cancelOnExit); // a failure is reported, not a stop
         try {
           OutputDirectory.removeFailedRun(options.getOutput());
         } catch (IOException | RuntimeException cleanup) {
@@ -415,6 +427,18 @@ public final class PretrainingDataPipeline {
             "beambert-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     return hook;
+  }
+
+  /** Removes a {@link #stopHook} (none: null); nothing when the JVM is already shutting down. */
+  static void removeHook(Thread hook) {
+    if (hook == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs or ran
+    }
   }
 
   /** Waits for the JVM to halt when a stop hook runs: the job's end is then not a failure. */

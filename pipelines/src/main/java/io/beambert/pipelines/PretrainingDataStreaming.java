@@ -85,15 +85,17 @@ final class PretrainingDataStreaming {
               "the committed windows stay in " + out + " (" + WindowFolders.MANIFEST + ")");
       try (ProgressReporter progress =
           ProgressReporter.start(
-              PretrainingDataPipeline.progressSource(options, finished),
+              ProgressReporter.of(
+                  () -> committed(out, "documents_used"), () -> committed(out, "instances")),
               java.time.Duration.ofSeconds(10),
               System.err::println)) {
         result = pipeline.run();
         result.waitUntilFinish();
         finished.set(result);
-        Runtime.getRuntime().removeShutdownHook(stop);
+        PretrainingDataPipeline.removeHook(stop);
       } catch (RuntimeException | Error e) {
         PretrainingDataPipeline.awaitHaltIfStopping();
+        PretrainingDataPipeline.removeHook(stop); // a failure is reported, not a stop
         try {
           WindowFolders.removeTemporary(out);
         } catch (IOException cleanup) {
@@ -104,6 +106,21 @@ final class PretrainingDataStreaming {
     }
     System.err.println(summary(out));
     return result;
+  }
+
+  /**
+   * A total of the committed windows, from the manifest: the progress of a stream on any runner
+   * (a cluster reports a streaming job's Beam counters only when it ends).
+   */
+  static long committed(Path out, String field) {
+    try {
+      Path manifest = out.resolve(WindowFolders.MANIFEST);
+      return Files.exists(manifest)
+          ? new ObjectMapper().readTree(manifest.toFile()).path(field).asLong()
+          : 0;
+    } catch (IOException e) {
+      return 0; // being replaced right now: the next line reads it
+    }
   }
 
   /** One line from the manifest: committed windows, documents and instances. */

@@ -15,10 +15,10 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
  * Prints a progress line every few seconds while a pipeline runs: {@code progress: documents N,
  * instances M, X inst/s, T s}, where X is the rate since the previous line.
  *
- * <p>The counts come from a {@link Source}: either this JVM's {@link ProgressCounters} (readable
- * while a DirectRunner or embedded Flink job runs, whose {@code run()} only returns at the end) or
- * a {@link PipelineResult}'s attempted counter metrics (for a runner that returns a result while
- * running). The reporter is a daemon thread; {@link #close()} stops it and prints a last line.
+ * <p>The counts come from a {@link Source}: this JVM's {@link ProgressCounters} (readable while a
+ * DirectRunner or embedded Flink job runs, whose {@code run()} only returns at the end), a {@link
+ * PipelineResult}'s attempted counter metrics, or anything else that counts (a remote Flink job's
+ * counters through the cluster's REST API, {@code FlinkClusterJob}; a stream's manifest). The reporter is a daemon thread; {@link #close()} stops it and prints a last line.
  *
  * <pre>{@code
  * try (ProgressReporter progress =

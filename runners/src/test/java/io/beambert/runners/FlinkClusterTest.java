@@ -37,9 +37,13 @@ class FlinkClusterTest {
   private static final Path CORPUS = ROOT.resolve("data/sample/sample-corpus.txt");
 
   @TempDir static Path tmp;
+  private static final Path KAFKA_SCRIPT = ROOT.resolve("runners/kafka/local-kafka.sh");
+
   private static Path home;
   private static int port;
   private static Path vocab;
+  private static Path kafkaHome;
+  private static int kafkaPort;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -59,6 +63,9 @@ class FlinkClusterTest {
 
   @AfterAll
   static void stopCluster() throws Exception {
+    if (kafkaHome != null) {
+      stopKafka();
+    }
     if (home == null) {
       return;
     }
@@ -172,6 +179,226 @@ class FlinkClusterTest {
       assertArrayEquals(Files.readAllBytes(vocabDirect.resolve(file)),
           Files.readAllBytes(vocabFlink.resolve(file)), file);
     }
+  }
+
+  // ---- Streaming: a Kafka broker (KRaft, 127.0.0.1) started once, for the tests that need it ----
+
+  /** Starts the broker on free ports the first time a test needs it. */
+  private static synchronized String kafka() throws Exception {
+    if (kafkaHome == null) {
+      kafkaHome = tmp.resolve("kafka");
+      kafkaPort = freePort();
+      Run started = kafkaScript("start", "--port=" + kafkaPort, "--controllerPort=" + freePort());
+      assertEquals(0, started.exit, started.out + started.err);
+    }
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  private static void stopKafka() throws Exception {
+    Path pid = kafkaHome.resolve("kafka.pid");
+    ProcessHandle broker = Files.exists(pid)
+        ? ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).orElse(null) : null;
+    try {
+      kafkaScript("stop");
+    } finally {
+      if (broker != null) {
+        broker.destroyForcibly();
+        broker.onExit().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Run kafkaScript(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", KAFKA_SCRIPT.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder b = new ProcessBuilder(cmd);
+    b.environment().put("BEAMBERT_KAFKA_HOME", kafkaHome.toString());
+    return run(b, 180);
+  }
+
+  /** Sends the sample corpus to {@code topic}, one message per document; returns how many. */
+  private static long produce(String topic, String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("produce", topic, CORPUS.toString(),
+        "--port=" + kafkaPort));
+    args.addAll(List.of(options));
+    Run r = kafkaScript(args.toArray(String[]::new));
+    assertEquals(0, r.exit, r.err);
+    return Long.parseLong(r.out.strip());
+  }
+
+  /** A streaming client: {@code pretraining-data --streaming} with a 1 GB heap, its log in a file. */
+  private static Process stream(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-jar", JAR.toString(), "pretraining-data", "--streaming", "--vocab=" + vocab,
+        "--windowSeconds=3"));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** The manifest's total of committed documents (0 before the first commit). */
+  private static long committedDocuments(Path out) throws IOException {
+    Path manifest = out.resolve("_manifest.json");
+    return Files.exists(manifest)
+        ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile())
+            .path("documents_used").asLong()
+        : 0;
+  }
+
+  /** Waits until the committed documents reach {@code expected}; fails past it or on time out. */
+  private static void awaitCommitted(Path out, long expected, Process client, Path log)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    long seen;
+    while ((seen = committedDocuments(out)) < expected) {
+      assertTrue(client.isAlive(), "the client ended: " + Files.readString(log));
+      assertTrue(System.nanoTime() < deadline,
+          seen + " of " + expected + " documents committed after 180 s: " + Files.readString(log));
+      Thread.sleep(200);
+    }
+    assertEquals(expected, seen, "documents committed twice");
+  }
+
+  /**
+   * Every committed pane's folder is complete (its shard and {@code _metadata.json}); the
+   * manifest lists exactly them, their documents add up to the manifest's total, and no temporary
+   * folder or lock is left once the client has stopped.
+   */
+  private static void assertCommittedWindows(Path out) throws IOException {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var manifest = json.readTree(out.resolve("_manifest.json").toFile());
+    List<String> folders;
+    try (Stream<Path> s = Files.list(out)) {
+      folders = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("window-"))
+          .sorted().toList();
+    }
+    List<String> listed = new ArrayList<>();
+    long documents = 0;
+    for (var w : manifest.path("windows")) {
+      listed.add(w.path("folder").asText());
+      Path folder = out.resolve(w.path("folder").asText());
+      var meta = json.readTree(folder.resolve("_metadata.json").toFile());
+      assertEquals(w.path("documents_used").asLong(), meta.path("counts").path("documents_used").asLong());
+      assertTrue(Files.isRegularFile(folder.resolve("part-00000-of-00001.avro")), folder.toString());
+      documents += w.path("documents_used").asLong();
+    }
+    assertEquals(folders, listed);
+    assertEquals(manifest.path("documents_used").asLong(), documents);
+    try (Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(".")).toList(), "temporary folders or a lock left");
+    }
+  }
+
+  /** Stops a streaming client as Ctrl-C does and expects its one-line report. */
+  private static void stopClient(Process client, Path log) throws Exception {
+    client.destroy(); // SIGTERM
+    assertTrue(client.waitFor(60, TimeUnit.SECONDS), "the client did not stop");
+    String text = Files.readString(log);
+    assertTrue(text.contains("pretraining-data: stopped; "), text);
+  }
+
+  /**
+   * A Kafka topic read on the DirectRunner: documents sent before the job starts and while it
+   * runs are each committed once, in windows committed as they close; stopping the client leaves
+   * only complete folders.
+   */
+  @Test
+  void aKafkaTopicBecomesCommittedWindows() throws Exception {
+    String servers = kafka();
+    long first = produce("direct-docs");
+    Path out = tmp.resolve("kafka-direct");
+    Path log = Files.createTempFile(tmp, "kafka-direct", ".txt");
+    Process client = stream(log, "--input=kafka://" + servers + "/direct-docs",
+        "--output=" + out, "--kafkaGroup=direct");
+    try {
+      awaitCommitted(out, first, client, log);
+      long second = produce("direct-docs", "--perSecond=200");
+      awaitCommitted(out, first + second, client, log);
+      Thread.sleep(4000); // a window later: still nothing twice
+      assertEquals(first + second, committedDocuments(out));
+      stopClient(client, log);
+    } finally {
+      client.destroyForcibly();
+    }
+    assertCommittedWindows(out);
+  }
+
+  /**
+   * A watched folder on the DirectRunner: a window is committed while the watch goes on (the
+   * client still runs and waits for files), and the job ends once no file came for a while.
+   */
+  @Test
+  void aWatchedFolderCommitsWindowsWhileItIsWatched() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("watched"));
+    Path out = tmp.resolve("watched-out");
+    Path log = Files.createTempFile(tmp, "watched", ".txt");
+    List<String> docs = List.of(Files.readString(CORPUS).split("\n\\s*\n"));
+    Files.writeString(in.resolve("a.txt"), String.join("\n\n", docs.subList(0, 100)));
+    Process client = stream(log, "--input=" + in + "/*.txt", "--output=" + out,
+        "--pollSeconds=1", "--stopAfterIdleSeconds=15");
+    try {
+      awaitCommitted(out, 100, client, log);
+      assertTrue(client.isAlive(), "the watch ended before its window was committed");
+      Files.writeString(in.resolve("b.txt"), String.join("\n\n", docs.subList(100, 150)));
+      awaitCommitted(out, 150, client, log);
+      assertTrue(client.waitFor(120, TimeUnit.SECONDS), "the watch did not end when idle");
+      assertEquals(0, client.exitValue(), Files.readString(log));
+    } finally {
+      client.destroyForcibly();
+    }
+    assertEquals(150, committedDocuments(out));
+    assertCommittedWindows(out);
+  }
+
+  /**
+   * A Kafka topic read on the cluster with checkpoints every second: a TaskManager killed with
+   * SIGKILL while documents flow, and a replacement started; the job restores its last checkpoint
+   * and every document sent is committed in exactly one window.
+   */
+  @Test
+  void aKilledTaskManagerLosesAndRepeatsNoDocumentOfAStream() throws Exception {
+    String servers = kafka();
+    Run topic = kafkaScript("topic", "flink-docs", "2", "--port=" + kafkaPort);
+    assertEquals(0, topic.exit, topic.err);
+    Path out = tmp.resolve("kafka-flink");
+    Path log = Files.createTempFile(tmp, "kafka-flink", ".txt");
+    String job = "stream-" + System.nanoTime();
+    long failuresBefore = failuresInJobManagerLog();
+    Process client = stream(log, "--input=kafka://" + servers + "/flink-docs",
+        "--output=" + out, "--kafkaGroup=flink", "--runner=FlinkRunner",
+        "--flinkMaster=127.0.0.1:" + port, "--parallelism=2", "--checkpointingInterval=1000",
+        "--jobName=" + job);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!jobState(job).equals("RUNNING")) {
+        assertTrue(client.isAlive(), Files.readString(log));
+        assertTrue(System.nanoTime() < deadline, "the streaming job did not start");
+        Thread.sleep(200);
+      }
+      Thread.sleep(3000); // a checkpoint or two before the documents
+      java.util.concurrent.CompletableFuture<Long> sent =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return produce("flink-docs", "--perSecond=50");
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      Thread.sleep(2500); // documents flowing
+      killATaskManagerAndStartAnother();
+      long documents = sent.get(120, TimeUnit.SECONDS);
+      awaitCommitted(out, documents, client, log);
+      Thread.sleep(6000); // two windows and checkpoints later: still nothing twice
+      assertEquals(documents, committedDocuments(out));
+      assertTrue(failuresInJobManagerLog() > failuresBefore,
+          "the kill hit no task of the job (no task failed in the JobManager's log)");
+      stopClient(client, log);
+      assertEquals("CANCELED", jobState(job));
+    } finally {
+      client.destroyForcibly();
+    }
+    assertCommittedWindows(out);
   }
 
   /** The sample corpus ten times over (about 3 MB: a job of several seconds on the cluster). */
@@ -298,23 +525,7 @@ class FlinkClusterTest {
         Thread.sleep(200);
       }
       Thread.sleep(3000);
-      Path victim = null;
-      try (Stream<Path> pids = Files.list(home)) {
-        for (Path p : pids.filter(f -> f.getFileName().toString().startsWith("taskmanager-"))
-            .sorted().toList()) {
-          if (ProcessHandle.of(Long.parseLong(Files.readString(p).strip()))
-              .map(ProcessHandle::isAlive).orElse(false)) {
-            victim = p;
-            break;
-          }
-        }
-      }
-      assertTrue(victim != null, "no live TaskManager");
-      ProcessHandle tm = ProcessHandle.of(Long.parseLong(Files.readString(victim).strip())).get();
-      new ProcessBuilder("kill", "-9", String.valueOf(tm.pid())).start().waitFor();
-      tm.onExit().get(30, TimeUnit.SECONDS);
-      Run added = script("add-taskmanager");
-      assertEquals(0, added.exit, added.err);
+      killATaskManagerAndStartAnother();
       assertTrue(job.waitFor(300, TimeUnit.SECONDS), "the job did not end");
       assertEquals(0, job.exitValue(), Files.readString(err));
     } finally {
@@ -322,6 +533,27 @@ class FlinkClusterTest {
     }
     assertTrue(failuresInJobManagerLog() > failuresBefore,
         "the kill hit no task of the job (no task failed in the JobManager's log)");
+  }
+
+  /** kill -9 of the first live TaskManager; then local-cluster.sh add-taskmanager. */
+  private static void killATaskManagerAndStartAnother() throws Exception {
+    Path victim = null;
+    try (Stream<Path> pids = Files.list(home)) {
+      for (Path p : pids.filter(f -> f.getFileName().toString().startsWith("taskmanager-"))
+          .sorted().toList()) {
+        if (ProcessHandle.of(Long.parseLong(Files.readString(p).strip()))
+            .map(ProcessHandle::isAlive).orElse(false)) {
+          victim = p;
+          break;
+        }
+      }
+    }
+    assertTrue(victim != null, "no live TaskManager");
+    ProcessHandle tm = ProcessHandle.of(Long.parseLong(Files.readString(victim).strip())).get();
+    new ProcessBuilder("kill", "-9", String.valueOf(tm.pid())).start().waitFor();
+    tm.onExit().get(30, TimeUnit.SECONDS);
+    Run added = script("add-taskmanager");
+    assertEquals(0, added.exit, added.err);
   }
 
   private static long failuresInJobManagerLog() throws IOException {
