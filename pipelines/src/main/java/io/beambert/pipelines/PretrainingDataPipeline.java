@@ -269,7 +269,8 @@ public final class PretrainingDataPipeline {
           "                                (0: --nspPoolSize)",
           "  --allowedLatenessSeconds=600  a late document within this gets a pane of its own",
           "  --pollSeconds=5               files: how often to look for new files",
-          "  --stopAfterIdleSeconds=0      files: end once no file came for this long (0: never)",
+          "  --stopAfterIdleSeconds=0      files: end once no file came for this long (0: never;",
+          "                                DirectRunner only)",
           "  --kafkaGroup=beambert         Kafka: the consumer group (resumes from its offsets)",
           "  On Flink, --checkpointingInterval defaults to 5000 ms: a pane is written once a",
           "  checkpoint holds its documents.",
@@ -621,18 +622,25 @@ public final class PretrainingDataPipeline {
     buildPipeline(pipeline, options, plan(options), System.currentTimeMillis());
   }
 
-  static void buildPipeline(Pipeline pipeline, Options options, Plan plan, long startMillis) {
-    String mode = mode(options);
-    String runKey = mode + "\n" + plan.instanceOptions + "\n" + plan.vocabSha256;
-    String optionsJson;
+  /**
+   * The output folder with the run's description: every option, the vocabulary's digest, and the
+   * run key (mode, instance options, vocabulary) that seeds the shards' sync markers.
+   */
+  static ShardOutput shardOutput(Options options, Plan plan) {
+    String runKey = mode(options) + "\n" + plan.instanceOptions + "\n" + plan.vocabSha256;
     try {
-      optionsJson = new ObjectMapper().writeValueAsString(describe(options));
+      return ShardOutput.to(options.getOutput())
+          .withRunDescription(
+              new ObjectMapper().writeValueAsString(describe(options)), plan.vocabSha256, runKey);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("options of plain values always serialize", e);
     }
+  }
+
+  static void buildPipeline(Pipeline pipeline, Options options, Plan plan, long startMillis) {
+    String mode = mode(options);
     ShardOutput output =
-        ShardOutput.to(options.getOutput())
-            .withRunDescription(optionsJson, plan.vocabSha256, runKey)
+        shardOutput(options, plan)
             .withStartMillis(startMillis)
             .withNoDocumentsError(noDocuments(options.getInput()));
     if (mode.equals(DISTRIBUTED)) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.io.OutputDirectory;
 import io.beambert.io.OutputLock;
-import io.beambert.io.ShardOutput;
 import io.beambert.io.WindowFolders;
 import io.beambert.pipelines.PretrainingDataPipeline.Options;
 import io.beambert.pipelines.PretrainingDataPipeline.Plan;
@@ -164,6 +163,14 @@ final class PretrainingDataStreaming {
           "--stopAfterIdleSeconds must be at least 0 (0: never), got "
               + o.getStopAfterIdleSeconds());
     }
+    if (!o.getInput().startsWith(KAFKA) && BeamArgs.isFlink(o.getRunner().getName())) {
+      // Tried on a Flink 1.19 cluster: Beam's file watch holds the watermark until the watch
+      // ends, so no window would be committed while the folder is watched.
+      throw new IllegalArgumentException(
+          "--input=" + o.getInput() + ": a watched folder is read on the DirectRunner only; on the"
+              + " FlinkRunner the file watch holds every window until the watch ends. Send the"
+              + " documents to a Kafka topic (--input=kafka://HOST:PORT/TOPIC) instead");
+    }
     if (o.getNumShards() != 0) {
       throw new IllegalArgumentException(
           "--numShards does not apply with --streaming: each window pane is one pool and one shard");
@@ -184,15 +191,6 @@ final class PretrainingDataStreaming {
   }
 
   static void buildPipeline(Pipeline pipeline, Options options, Plan plan) {
-    String runKey =
-        PretrainingDataPipeline.DISTRIBUTED + "\n" + plan.instanceOptions + "\n" + plan.vocabSha256;
-    String optionsJson;
-    try {
-      optionsJson =
-          new ObjectMapper().writeValueAsString(PretrainingDataPipeline.describe(options));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("options of plain values always serialize", e);
-    }
     texts(pipeline, options)
         .apply(
             "PretrainingDataStream",
@@ -200,9 +198,7 @@ final class PretrainingDataStreaming {
                 .withWindow(Duration.standardSeconds(options.getWindowSeconds()))
                 .withWindowDocuments(windowDocuments(options))
                 .withAllowedLateness(Duration.standardSeconds(options.getAllowedLatenessSeconds()))
-                .to(
-                    ShardOutput.to(options.getOutput())
-                        .withRunDescription(optionsJson, plan.vocabSha256, runKey)));
+                .to(PretrainingDataPipeline.shardOutput(options, plan)));
   }
 
   /** The live feed: a Kafka topic's messages, or the texts of new files. */

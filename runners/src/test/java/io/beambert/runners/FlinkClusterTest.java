@@ -330,16 +330,35 @@ class FlinkClusterTest {
    */
   @Test
   void aWatchedFolderCommitsWindowsWhileItIsWatched() throws Exception {
-    Path in = Files.createDirectories(tmp.resolve("watched"));
-    Path out = tmp.resolve("watched-out");
-    Path log = Files.createTempFile(tmp, "watched", ".txt");
+    watchFolder("watched-direct");
+  }
+
+  /** On the cluster, where Beam's file watch holds every window until it ends, it is refused. */
+  @Test
+  void aWatchedFolderIsRefusedOnTheCluster() throws Exception {
+    Path log = Files.createTempFile(tmp, "watched-flink", ".txt");
+    Process client = stream(log, "--input=" + tmp.resolve("nothing") + "/*.txt",
+        "--output=" + tmp.resolve("watched-flink-out"), "--runner=FlinkRunner",
+        "--flinkMaster=127.0.0.1:" + port);
+    assertTrue(client.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, client.exitValue(), Files.readString(log));
+    assertTrue(Files.readString(log).contains("a watched folder is read on the DirectRunner only"),
+        Files.readString(log));
+    assertTrue(!Files.exists(tmp.resolve("watched-flink-out")));
+  }
+
+  /** Watches a folder; writes two files and waits for each one's documents to be committed. */
+  private static void watchFolder(String name) throws Exception {
+    Path in = Files.createDirectories(tmp.resolve(name));
+    Path out = tmp.resolve(name + "-out");
+    Path log = Files.createTempFile(tmp, name, ".txt");
     List<String> docs = List.of(Files.readString(CORPUS).split("\n\\s*\n"));
-    Files.writeString(in.resolve("a.txt"), String.join("\n\n", docs.subList(0, 100)));
     Process client = stream(log, "--input=" + in + "/*.txt", "--output=" + out,
         "--pollSeconds=1", "--stopAfterIdleSeconds=15");
     try {
+      Thread.sleep(3000); // the job is watching
+      Files.writeString(in.resolve("a.txt"), String.join("\n\n", docs.subList(0, 100)));
       awaitCommitted(out, 100, client, log);
-      assertTrue(client.isAlive(), "the watch ended before its window was committed");
       Files.writeString(in.resolve("b.txt"), String.join("\n\n", docs.subList(100, 150)));
       awaitCommitted(out, 150, client, log);
       assertTrue(client.waitFor(120, TimeUnit.SECONDS), "the watch did not end when idle");

@@ -38,6 +38,10 @@ public final class ShardOutput implements Serializable {
   }
 
   private ShardOutput copy() {
+    return copyTo(outputDir);
+  }
+
+  private ShardOutput copyTo(String outputDir) {
     ShardOutput c = new ShardOutput(outputDir);
     c.codec = codec;
     c.markers = markers;
@@ -113,16 +117,7 @@ public final class ShardOutput implements Serializable {
 
   /** The same output with every setting, into another directory (e.g. one window's folder). */
   public ShardOutput in(String outputDir) {
-    ShardOutput c = to(outputDir);
-    ShardOutput all = copy();
-    c.codec = all.codec;
-    c.markers = all.markers;
-    c.runKey = all.runKey;
-    c.optionsJson = all.optionsJson;
-    c.vocabSha256 = all.vocabSha256;
-    c.startMillis = all.startMillis;
-    c.noDocumentsError = all.noDocumentsError;
-    return c;
+    return copyTo(to(outputDir).outputDir); // to() validates
   }
 
   /** The output directory. */

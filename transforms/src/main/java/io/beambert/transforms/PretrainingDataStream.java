@@ -27,7 +27,7 @@ import org.joda.time.Duration;
  * usually one document (a Kafka message, a new file), with event timestamps. Steps: {@code
  * ToDocuments} (split, key by content id; a text with no sentence is dropped), {@code Window}
  * (fixed windows of {@link #withWindow}; a pane fires when the watermark passes the window's end,
- * and early once it holds {@link #withWindowDocuments} documents), {@link GroupIntoPools} (one pool
+ * if it holds documents, and early once it holds {@link #withWindowDocuments} documents), {@link GroupIntoPools} (one pool
  * per pane), {@link Tokenize} … {@link Mask}, {@link WriteWindows}.
  *
  * <p>A pane's output depends only on its documents and the options: the pool's documents are
@@ -123,6 +123,8 @@ public final class PretrainingDataStream extends PTransform<PCollection<String>,
                         .withEarlyFirings(AfterPane.elementCountAtLeast(windowDocuments))
                         .withLateFirings(AfterPane.elementCountAtLeast(1)))
                 .withAllowedLateness(allowedLateness)
+                // After an early pane, the window's end would otherwise fire an empty one.
+                .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
                 .discardingFiredPanes())
         .apply("GroupIntoPools", GroupIntoPools.with(options).withNumPools(1))
         .apply("Tokenize", Tokenize.with(vocab, options))
