@@ -287,6 +287,31 @@ class BadInputCatalogueTest {
       r.fails(1, "beambert pretraining-data: error: --maxSeqLength.*4.*");
       assertNull(names(out));
     });
+    add(cases, "pretraining-data: --streaming in reference mode", () -> {
+      Path out = fresh();
+      Run r = data(out, "--input=kafka://127.0.0.1:1/docs", "--streaming", "--mode=reference");
+      r.fails(1, "beambert pretraining-data: error: --streaming works in distributed mode only.*");
+      assertNull(names(out));
+    });
+    add(cases, "pretraining-data: --streaming with --windowSeconds=0", () -> {
+      Path out = fresh();
+      Run r = data(out, "--input=kafka://127.0.0.1:1/docs", "--streaming", "--windowSeconds=0");
+      r.fails(1, "beambert pretraining-data: error: --windowSeconds must be at least 1, got 0");
+      assertNull(names(out));
+    });
+    add(cases, "pretraining-data: --streaming from a Kafka input without a topic", () -> {
+      Path out = fresh();
+      Run r = data(out, "--input=kafka://127.0.0.1:9092", "--streaming");
+      r.fails(1, "beambert pretraining-data: error: --input=kafka://127.0.0.1:9092: a Kafka input"
+          + " is kafka://HOST:PORT\\[,HOST:PORT...\\]/TOPIC");
+      assertNull(names(out));
+    });
+    add(cases, "pretraining-data: --streaming with --numShards", () -> {
+      Path out = fresh();
+      Run r = data(out, "--input=kafka://127.0.0.1:1/docs", "--streaming", "--numShards=4");
+      r.fails(1, "beambert pretraining-data: error: --numShards does not apply with --streaming.*");
+      assertNull(names(out));
+    });
     add(cases, "pretraining-data: an unknown --mode", () -> {
       Path out = fresh();
       Run r = data(out, "--input=" + corpus, "--mode=fast");
