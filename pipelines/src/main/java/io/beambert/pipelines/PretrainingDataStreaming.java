@@ -176,10 +176,10 @@ final class PretrainingDataStreaming {
           "--numShards does not apply with --streaming: each window pane is one pool and one shard");
     }
     String output = o.getOutput();
-    if (output.contains("://") && !output.startsWith("file://")) {
+    if (output.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")) {
       throw new IllegalArgumentException(
-          "--output=" + output + ": with --streaming the output must be a local or mounted folder"
-              + " (each window's folder is committed by renaming it)");
+          "--output=" + output + ": with --streaming the output must be a path to a local or"
+              + " mounted folder, not a URI (each window's folder is committed by renaming it)");
     }
     if (o.getInput().startsWith(KAFKA)) {
       kafka(o.getInput()); // validates

@@ -26,8 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * The output of the streaming mode: one folder per window pane, each a complete output of its own
- * (shards and {@code _metadata.json}, so {@code verify}, {@code inspect} and the trainer read it as
- * they read a batch run's folder), and {@code _manifest.json}, the list of committed folders.
+ * (shards and {@code _metadata.json}, the layout of a batch run's folder, which {@code beambert
+ * verify} checks), and {@code _manifest.json}, the list of committed folders.
  *
  * <pre>{@code
  * OUT/_manifest.json

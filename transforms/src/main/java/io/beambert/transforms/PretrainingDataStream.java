@@ -37,8 +37,7 @@ import org.joda.time.Duration;
  *
  * <p>Late data: a document behind the watermark but within {@link #withAllowedLateness} of its
  * window's end gets a pane of its own (timing {@code LATE}), written like any other; one later than
- * that is dropped by Beam before the grouping and counted by the runner ({@code
- * droppedDueToLateness}).
+ * that is dropped by Beam before the grouping (the DirectRunner reports no counter for it).
  *
  * <pre>{@code
  * texts.apply(PretrainingDataStream.of(vocab, options)
