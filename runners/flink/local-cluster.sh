@@ -67,6 +67,9 @@ taskmanager.memory.jvm-overhead.max: 192m
 rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
 rest.port: $port
+# The web UI shows jobs; it does not take jar uploads (jobs come through the REST API's /jobs, as
+# the FlinkRunner submits them).
+web.submit.enable: false
 blob.server.port: 0
 io.tmp.dirs: $state/tmp
 parallelism.default: $slots
