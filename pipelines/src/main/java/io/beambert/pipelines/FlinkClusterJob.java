@@ -32,6 +32,7 @@ final class FlinkClusterJob {
   private static final String SUM_INT64 = "beam:metrics:sum_int64:v1";
   private static final Duration MAX_AGE = Duration.ofMillis(500);
 
+  private final String master;
   private final String base;
   private final String jobName;
   private final HttpClient http =
@@ -41,16 +42,29 @@ final class FlinkClusterJob {
   private long snapshotNanos;
 
   FlinkClusterJob(String master, String jobName) {
+    this.master = master;
     this.base = "http://" + master;
     this.jobName = jobName;
   }
 
   /**
-   * The {@code host:port} of the cluster the options submit to, when they name a FlinkRunner with
-   * a remote {@code --flinkMaster} (not {@code [local]}, {@code [auto]} or {@code [collection]}).
-   * Read by name: this module does not compile against the runners.
+   * The job the options submit, when they name a FlinkRunner with a remote {@code --flinkMaster}
+   * (not {@code [local]}, {@code [auto]} or {@code [collection]}); found by {@code --jobName}.
    */
-  static Optional<String> remoteMaster(PipelineOptions options) {
+  static Optional<FlinkClusterJob> of(PipelineOptions options) {
+    return remoteMaster(options).map(m -> new FlinkClusterJob(m, options.getJobName()));
+  }
+
+  /** The cluster's {@code host:port}. */
+  String master() {
+    return master;
+  }
+
+  /**
+   * The {@code host:port} of the cluster the options submit to, when remote. Read by name: this
+   * module does not compile against the runners.
+   */
+  private static Optional<String> remoteMaster(PipelineOptions options) {
     if (!BeamArgs.isFlink(options.getRunner().getName())) {
       return Optional.empty();
     }

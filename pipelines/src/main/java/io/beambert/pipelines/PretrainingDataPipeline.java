@@ -315,25 +315,18 @@ public final class PretrainingDataPipeline {
       Pipeline pipeline = Pipeline.create(options);
       buildPipeline(pipeline, options, plan, start);
       ProgressCounters.reset();
+      Optional<FlinkClusterJob> remote = FlinkClusterJob.of(options);
       AtomicReference<PipelineResult> finished = new AtomicReference<>();
-      Thread cancelOnExit = cancelOnExit(options, finished, lock);
-      try (ProgressReporter progress =
-          ProgressReporter.start(
-              progressSource(options, finished), PROGRESS_INTERVAL, System.err::println)) {
-        result = pipeline.run();
-        result.waitUntilFinish();
-        finished.set(result);
-        removeHook(cancelOnExit);
-      } catch (RuntimeException | Error e) { // OutOfMemoryError too: remove what was written
-        awaitHaltIfStopping(); // a stopped client: its hook reports
-        removeHook(cancelOnExit); // a failure is reported, not a stop
-        try {
-          OutputDirectory.removeFailedRun(options.getOutput());
-        } catch (IOException | RuntimeException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-        throw e;
-      }
+      Cleanup removeShards = () -> OutputDirectory.removeFailedRun(options.getOutput());
+      // Only a client of a remote job needs a hook: in this JVM the job stops with the client.
+      Thread stop =
+          remote.isEmpty()
+              ? null
+              : stopHook(options, remote, finished, lock, removeShards,
+                  "partial output removed from " + options.getOutput());
+      result =
+          runToEnd(pipeline, progressSource(options, remote, finished), PROGRESS_INTERVAL,
+              finished, stop, removeShards);
     }
     JsonNode meta = readMetadata(options.getOutput());
     System.err.println(
@@ -350,12 +343,11 @@ public final class PretrainingDataPipeline {
    * the finished job's own metrics once {@code finished} holds its result.
    */
   static ProgressReporter.Source progressSource(
-      Options options, AtomicReference<PipelineResult> finished) {
-    Optional<String> master = FlinkClusterJob.remoteMaster(options);
-    if (master.isEmpty()) {
+      Options options, Optional<FlinkClusterJob> remote, AtomicReference<PipelineResult> finished) {
+    if (remote.isEmpty()) {
       return ProgressReporter.localCounters();
     }
-    FlinkClusterJob cluster = new FlinkClusterJob(master.get(), options.getJobName());
+    FlinkClusterJob cluster = remote.get();
     boolean distributed = mode(options).equals(DISTRIBUTED);
     String namespace =
         distributed ? PretrainingData.METRICS : WriteReferenceShards.class.getName();
@@ -372,24 +364,10 @@ public final class PretrainingDataPipeline {
   private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  /** What a stopped run removes. */
+  /** What a stopped or failed run removes. */
   @FunctionalInterface
   interface Cleanup {
     void run() throws IOException;
-  }
-
-  /**
-   * For a job on a remote Flink cluster, {@link #stopHook} with the batch run's cleanup: the
-   * shards it wrote. Null on other runners.
-   */
-  static Thread cancelOnExit(
-      Options options, AtomicReference<PipelineResult> finished, OutputLock lock) {
-    if (FlinkClusterJob.remoteMaster(options).isEmpty()) {
-      return null;
-    }
-    return stopHook(
-        options, finished, lock, () -> OutputDirectory.removeFailedRun(options.getOutput()),
-        "partial output removed from " + options.getOutput());
   }
 
   /**
@@ -400,11 +378,8 @@ public final class PretrainingDataPipeline {
    * _metadata.json} is absent.) Remove it once the job has ended.
    */
   static Thread stopHook(
-      Options options, AtomicReference<PipelineResult> finished, OutputLock lock, Cleanup cleanup,
-      String removed) {
-    Optional<String> master = FlinkClusterJob.remoteMaster(options);
-    FlinkClusterJob job =
-        master.map(m -> new FlinkClusterJob(m, options.getJobName())).orElse(null);
+      Options options, Optional<FlinkClusterJob> remote, AtomicReference<PipelineResult> finished,
+      OutputLock lock, Cleanup cleanup, String removed) {
     Thread hook =
         new Thread(
             () -> {
@@ -413,11 +388,11 @@ public final class PretrainingDataPipeline {
               }
               STOPPING.set(true);
               try {
-                String state =
-                    job == null
-                        ? ""
-                        : "job " + options.getJobName() + " on " + master.get() + ": "
-                            + job.cancel(Duration.ofSeconds(20)) + "; ";
+                String state = "";
+                if (remote.isPresent()) {
+                  state = "job " + options.getJobName() + " on " + remote.get().master() + ": "
+                      + remote.get().cancel(Duration.ofSeconds(20)) + "; ";
+                }
                 cleanup.run();
                 lock.close();
                 System.err.println("pretraining-data: stopped; " + state + removed);
@@ -428,6 +403,32 @@ public final class PretrainingDataPipeline {
             "beambert-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     return hook;
+  }
+
+  /**
+   * Runs the pipeline to its end with progress lines every {@code every}, then records the result
+   * in {@code finished} and removes {@code stopHook}. A failure (OutOfMemoryError too) runs {@code
+   * cleanup} and is rethrown; when the client is being stopped, its hook reports instead.
+   */
+  static PipelineResult runToEnd(
+      Pipeline pipeline, ProgressReporter.Source progress, Duration every,
+      AtomicReference<PipelineResult> finished, Thread stopHook, Cleanup cleanup) {
+    try (ProgressReporter reporter = ProgressReporter.start(progress, every, System.err::println)) {
+      PipelineResult result = pipeline.run();
+      result.waitUntilFinish();
+      finished.set(result);
+      removeHook(stopHook);
+      return result;
+    } catch (RuntimeException | Error e) {
+      awaitHaltIfStopping();
+      removeHook(stopHook); // a failure is reported, not a stop
+      try {
+        cleanup.run();
+      } catch (IOException | RuntimeException failed) {
+        e.addSuppressed(failed);
+      }
+      throw e;
+    }
   }
 
   /** Removes a {@link #stopHook} (none: null); nothing when the JVM is already shutting down. */

@@ -1,7 +1,6 @@
 package io.beambert.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beambert.io.OutputDirectory;
 import io.beambert.io.OutputLock;
 import io.beambert.io.WindowFolders;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -77,31 +77,22 @@ final class PretrainingDataStreaming {
                   + " documents; each pane is committed as a folder listed in %s; stop with Ctrl-C",
               options.getInput(), out, options.getWindowSeconds(), windowDocuments(options),
               WindowFolders.MANIFEST));
+      Optional<FlinkClusterJob> remote = FlinkClusterJob.of(options);
       AtomicReference<PipelineResult> finished = new AtomicReference<>();
+      PretrainingDataPipeline.Cleanup removeTemporary = () -> WindowFolders.removeTemporary(out);
       Thread stop =
           PretrainingDataPipeline.stopHook(
-              options, finished, lock, () -> WindowFolders.removeTemporary(out),
+              options, remote, finished, lock, removeTemporary,
               "the committed windows stay in " + out + " (" + WindowFolders.MANIFEST + ")");
-      try (ProgressReporter progress =
-          ProgressReporter.start(
+      result =
+          PretrainingDataPipeline.runToEnd(
+              pipeline,
               ProgressReporter.of(
                   () -> committed(out, "documents_used"), () -> committed(out, "instances")),
               java.time.Duration.ofSeconds(10),
-              System.err::println)) {
-        result = pipeline.run();
-        result.waitUntilFinish();
-        finished.set(result);
-        PretrainingDataPipeline.removeHook(stop);
-      } catch (RuntimeException | Error e) {
-        PretrainingDataPipeline.awaitHaltIfStopping();
-        PretrainingDataPipeline.removeHook(stop); // a failure is reported, not a stop
-        try {
-          WindowFolders.removeTemporary(out);
-        } catch (IOException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-        throw e;
-      }
+              finished,
+              stop,
+              removeTemporary);
     }
     System.err.println(summary(out));
     return result;
@@ -113,22 +104,18 @@ final class PretrainingDataStreaming {
    */
   static long committed(Path out, String field) {
     try {
-      Path manifest = out.resolve(WindowFolders.MANIFEST);
-      return Files.exists(manifest)
-          ? new ObjectMapper().readTree(manifest.toFile()).path(field).asLong()
-          : 0;
+      return WindowFolders.readManifest(out).path(field).asLong();
     } catch (IOException e) {
-      return 0; // being replaced right now: the next line reads it
+      return 0; // unreadable right now: the next line reads it
     }
   }
 
   /** One line from the manifest: committed windows, documents and instances. */
   static String summary(Path out) throws IOException {
-    Path manifest = out.resolve(WindowFolders.MANIFEST);
-    if (!Files.exists(manifest)) {
+    JsonNode m = WindowFolders.readManifest(out);
+    if (m.isMissingNode()) {
       return "pretraining-data: the stream ended with no committed window in " + out;
     }
-    JsonNode m = new ObjectMapper().readTree(manifest.toFile());
     return String.format(
         Locale.ROOT,
         "pretraining-data: %d window pane%s committed in %s (%,d documents, %,d instances; see %s)",

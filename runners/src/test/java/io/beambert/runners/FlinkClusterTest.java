@@ -209,11 +209,7 @@ class FlinkClusterTest {
   }
 
   private static Run kafkaScript(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", KAFKA_SCRIPT.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder b = new ProcessBuilder(cmd);
-    b.environment().put("BEAMBERT_KAFKA_HOME", kafkaHome.toString());
-    return run(b, 180);
+    return runScript(KAFKA_SCRIPT, "BEAMBERT_KAFKA_HOME", kafkaHome, args);
   }
 
   /** Sends the sample corpus to {@code topic}, one message per document; returns how many. */
@@ -228,12 +224,10 @@ class FlinkClusterTest {
 
   /** A streaming client: {@code pretraining-data --streaming} with a 1 GB heap, its log in a file. */
   private static Process stream(Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-jar", JAR.toString(), "pretraining-data", "--streaming", "--vocab=" + vocab,
-        "--windowSeconds=3"));
+    List<String> cmd = beambertCommand(
+        "pretraining-data", "--streaming", "--vocab=" + vocab, "--windowSeconds=3");
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return start(cmd, log);
   }
 
   /** The manifest's total of committed documents (0 before the first commit). */
@@ -389,12 +383,7 @@ class FlinkClusterTest {
         "--flinkMaster=127.0.0.1:" + port, "--parallelism=2", "--checkpointingInterval=1000",
         "--jobName=" + job);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!jobState(job).equals("RUNNING")) {
-        assertTrue(client.isAlive(), Files.readString(log));
-        assertTrue(System.nanoTime() < deadline, "the streaming job did not start");
-        Thread.sleep(200);
-      }
+      awaitRunning(job, client, log);
       Thread.sleep(3000); // a checkpoint or two before the documents
       java.util.concurrent.CompletableFuture<Long> sent =
           java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -493,23 +482,30 @@ class FlinkClusterTest {
 
   /** Starts pretraining-data on the cluster as job {@code name} and waits until it runs. */
   private static Process submitAndWaitUntilRunning(String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-jar", JAR.toString(), "pretraining-data", "--vocab=" + vocab,
+    List<String> cmd = beambertCommand("pretraining-data", "--vocab=" + vocab,
         "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + port, "--parallelism=2",
-        "--jobName=" + name));
+        "--jobName=" + name);
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile(tmp, name, ".txt");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-        .start();
+    Process p = start(cmd, log);
+    awaitRunning(name, p, log);
+    Thread.sleep(2000);
+    return p;
+  }
+
+  /**
+   * Waits up to 120 s until the cluster runs the job of this name (null: any job), failing if the
+   * client ends first.
+   */
+  private static void awaitRunning(String name, Process client, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!jobState(name).equals("RUNNING")) {
-      assertTrue(p.isAlive(), "the client ended before its job ran: " + Files.readString(log));
+    while (name == null
+        ? !rest("/jobs/overview").contains("\"state\":\"RUNNING\"")
+        : !jobState(name).equals("RUNNING")) {
+      assertTrue(client.isAlive(), "the client ended before its job ran: " + Files.readString(log));
       assertTrue(System.nanoTime() < deadline, "the job did not start");
       Thread.sleep(200);
     }
-    Thread.sleep(2000);
-    return p;
   }
 
   /** The state of the cluster's job of this name ("" when there is none). */
@@ -529,20 +525,10 @@ class FlinkClusterTest {
    */
   private static void killATaskManagerDuring(String... args) throws Exception {
     long failuresBefore = failuresInJobManagerLog();
-    List<String> cmd = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-jar", JAR.toString()));
-    cmd.addAll(List.of(args));
     Path err = Files.createTempFile(tmp, "job", ".txt");
-    Process job = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(err.toFile())
-        .start();
+    Process job = start(beambertCommand(args), err);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!rest("/jobs/overview").contains("\"state\":\"RUNNING\"")) {
-        assertTrue(job.isAlive(), "the job ended before it ran: " + Files.readString(err));
-        assertTrue(System.nanoTime() < deadline, "the job did not start");
-        Thread.sleep(200);
-      }
+      awaitRunning(null, job, err);
       Thread.sleep(3000);
       killATaskManagerAndStartAnother();
       assertTrue(job.waitFor(300, TimeUnit.SECONDS), "the job did not end");
@@ -619,20 +605,36 @@ class FlinkClusterTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run script(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+    return runScript(SCRIPT, "BEAMBERT_FLINK_HOME", home, args);
+  }
+
+  /** Runs a bash script with its state folder in {@code variable}; up to 180 s. */
+  private static Run runScript(Path script, String variable, Path state, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(cmd);
-    b.environment().put("BEAMBERT_FLINK_HOME", home.toString());
+    b.environment().put(variable, state.toString());
     return run(b, 180);
   }
 
-  /** Runs the command line as {@code bin/beambert} does (a 1 GB heap) and expects success. */
-  private static Run beambert(String... args) throws Exception {
+  /** The command line of {@code bin/beambert ARGS} (the jar with a 1 GB heap), to extend. */
+  private static List<String> beambertCommand(String... args) {
     List<String> cmd = new ArrayList<>(List.of(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
-    Run r = run(new ProcessBuilder(cmd), 300);
+    return cmd;
+  }
+
+  /** Starts a command with its output and errors in {@code log}. */
+  private static Process start(List<String> cmd, Path log) throws IOException {
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Runs the command line as {@code bin/beambert} does (a 1 GB heap) and expects success. */
+  private static Run beambert(String... args) throws Exception {
+    Run r = run(new ProcessBuilder(beambertCommand(args)), 300);
     assertEquals(0, r.exit, String.join(" ", args) + "\n" + r.err);
     return r;
   }

@@ -6,6 +6,7 @@ import io.beambert.schemas.RunCounts;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
@@ -47,17 +48,26 @@ public final class CommitOutput extends PTransform<PCollection<RunCounts>, PColl
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The metadata of a committed output: options, vocabulary, schema, counts and shards. */
-  static RunMetadata metadata(ShardOutput output, RunCounts counts, long[] perShard)
+  /**
+   * Commits a folder of shards: writes the empty shards of pools without documents, renames the
+   * shards, then writes {@code _metadata.json} (options, vocabulary, schema, counts, shards, and
+   * what {@code more} adds), the last file of a complete output.
+   */
+  static void commitFolder(ShardOutput output, RunCounts counts, Consumer<RunMetadata> more)
       throws IOException {
+    long[] perShard = Counts.perShard(counts);
+    int n = perShard.length;
+    OutputDirectory.commit(output.outputDir(), perShard, i -> output.openShard(i, n));
     @SuppressWarnings("unchecked")
-    Map<String, Object> options =
-        JSON.readValue(output.optionsJson(), LinkedHashMap.class);
-    return RunMetadata.withOptions(options)
-        .vocabSha256(output.vocabSha256())
-        .schema(PretrainingInstance.getClassSchema())
-        .counts(Counts.byName(counts))
-        .shards(perShard);
+    Map<String, Object> options = JSON.readValue(output.optionsJson(), LinkedHashMap.class);
+    RunMetadata metadata =
+        RunMetadata.withOptions(options)
+            .vocabSha256(output.vocabSha256())
+            .schema(PretrainingInstance.getClassSchema())
+            .counts(Counts.byName(counts))
+            .shards(perShard);
+    more.accept(metadata);
+    OutputDirectory.writeMetadata(output.outputDir(), metadata.toJson());
   }
 
   /** Renames the shards and writes {@code _metadata.json}. */
@@ -86,14 +96,15 @@ public final class CommitOutput extends PTransform<PCollection<RunCounts>, PColl
         // No pool at all (no document read): one empty shard, so the output is still a data set.
         counts.setShardInstances(new java.util.ArrayList<>(java.util.List.of(0L)));
       }
-      long[] perShard = Counts.perShard(counts);
-      int n = perShard.length;
-      OutputDirectory.commit(output.outputDir(), perShard, i -> output.openShard(i, n));
-      RunMetadata metadata = metadata(output, counts, perShard);
-      if (output.startMillis() >= 0) {
-        metadata.wallTimeSeconds((System.currentTimeMillis() - output.startMillis()) / 1000.0);
-      }
-      OutputDirectory.writeMetadata(output.outputDir(), metadata.toJson());
+      commitFolder(
+          output,
+          counts,
+          metadata -> {
+            if (output.startMillis() >= 0) {
+              metadata.wallTimeSeconds(
+                  (System.currentTimeMillis() - output.startMillis()) / 1000.0);
+            }
+          });
       out.output(counts);
     }
   }

@@ -19,8 +19,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -87,15 +89,13 @@ public final class WindowFolders {
       ShardOutput output, RunCounts counts, Path target, Instant start, Instant end, long pane,
       String timing)
       throws IOException {
-    long[] perShard = Counts.perShard(counts);
-    int n = perShard.length;
-    OutputDirectory.commit(output.outputDir(), perShard, i -> output.openShard(i, n));
-    RunMetadata metadata =
-        CommitOutput.metadata(output, counts, perShard)
-            .window(
+    CommitOutput.commitFolder(
+        output,
+        counts,
+        metadata ->
+            metadata.window(
                 start == null ? null : start.toString(), end == null ? null : end.toString(),
-                pane, timing);
-    OutputDirectory.writeMetadata(output.outputDir(), metadata.toJson());
+                pane, timing));
     Path temp = Paths.get(output.outputDir());
     if (!Files.exists(target)) {
       try {
@@ -148,23 +148,34 @@ public final class WindowFolders {
   /**
    * Rewrites {@code _manifest.json} from the committed folders found in {@code output} (through a
    * temporary file, renamed in one step): per folder its window, pane, timing and counts, in name
-   * (time) order. Callers serialize the calls for one output folder.
+   * (time) order. A folder the manifest lists already keeps its entry; only a new folder's {@code
+   * _metadata.json} is read. Callers serialize the calls for one output folder.
    */
   public static void writeManifest(Path output) throws IOException {
+    Map<String, JsonNode> listed = new HashMap<>();
+    for (JsonNode w : readManifest(output).path("windows")) {
+      listed.put(w.path("folder").asText(), w);
+    }
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("format", "beambert-pretraining-stream");
     ArrayNode windows = manifest.putArray("windows");
     long documents = 0;
     long instances = 0;
     for (Path folder : committed(output)) {
-      JsonNode meta = JSON.readTree(folder.resolve(ShardNames.METADATA).toFile());
-      ObjectNode w = windows.addObject();
-      w.put("folder", folder.getFileName().toString());
-      w.setAll((ObjectNode) meta.path("window"));
-      w.put("documents_used", meta.path("counts").path("documents_used").asLong());
-      w.put("instances", meta.path("counts").path("instances").asLong());
-      documents += meta.path("counts").path("documents_used").asLong();
-      instances += meta.path("counts").path("instances").asLong();
+      String name = folder.getFileName().toString();
+      JsonNode w = listed.get(name);
+      if (w == null) {
+        JsonNode meta = JSON.readTree(folder.resolve(ShardNames.METADATA).toFile());
+        ObjectNode entry = JSON.createObjectNode();
+        entry.put("folder", name);
+        entry.setAll((ObjectNode) meta.path("window"));
+        entry.put("documents_used", meta.path("counts").path("documents_used").asLong());
+        entry.put("instances", meta.path("counts").path("instances").asLong());
+        w = entry;
+      }
+      windows.add(w);
+      documents += w.path("documents_used").asLong();
+      instances += w.path("instances").asLong();
     }
     manifest.put("documents_used", documents);
     manifest.put("instances", instances);
@@ -172,6 +183,12 @@ public final class WindowFolders {
     Files.write(temp, JSON.writeValueAsBytes(manifest));
     Files.move(temp, output.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The manifest of {@code output}; a missing node when there is none yet. */
+  public static JsonNode readManifest(Path output) throws IOException {
+    Path manifest = output.resolve(MANIFEST);
+    return Files.exists(manifest) ? JSON.readTree(manifest.toFile()) : JSON.missingNode();
   }
 
   /** The committed pane folders in {@code output}, in name order. */

@@ -71,14 +71,20 @@ public final class PretrainingData extends PTransform<PBegin, PCollection<RunCou
     if (output == null) {
       throw new IllegalArgumentException("PretrainingData needs to(ShardOutput)");
     }
-    return begin
-        .apply("ReadDocuments", ReadDocuments.from(input))
-        .apply("GroupIntoPools", GroupIntoPools.with(options).withNumPools(numShards))
+    Pools pools =
+        begin
+            .apply("ReadDocuments", ReadDocuments.from(input))
+            .apply("GroupIntoPools", GroupIntoPools.with(options).withNumPools(numShards));
+    return instances(pools, vocab, options).apply("WriteShards", WriteShards.to(output));
+  }
+
+  /** The per-pool steps, batch and stream alike: Tokenize, PackSegments, PairForNsp, Truncate, Mask. */
+  static Pools instances(Pools pools, Vocab vocab, InstanceOptions options) {
+    return pools
         .apply("Tokenize", Tokenize.with(vocab, options))
         .apply("PackSegments", PackSegments.with(options))
         .apply("PairForNsp", PairForNsp.with(options))
         .apply("Truncate", Truncate.with(options))
-        .apply("Mask", Mask.with(vocab, options))
-        .apply("WriteShards", WriteShards.to(output));
+        .apply("Mask", Mask.with(vocab, options));
   }
 }

@@ -111,26 +111,23 @@ public final class PretrainingDataStream extends PTransform<PCollection<String>,
     if (output == null) {
       throw new IllegalArgumentException("PretrainingDataStream needs to(ShardOutput)");
     }
-    return texts
-        .apply("ToDocuments", ParDo.of(new ToDocumentsFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder()))
-        .apply(
-            "Window",
-            Window.<KV<String, DocumentSource>>into(FixedWindows.of(window))
-                .triggering(
-                    AfterWatermark.pastEndOfWindow()
-                        .withEarlyFirings(AfterPane.elementCountAtLeast(windowDocuments))
-                        .withLateFirings(AfterPane.elementCountAtLeast(1)))
-                .withAllowedLateness(allowedLateness)
-                // After an early pane, the window's end would otherwise fire an empty one.
-                .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
-                .discardingFiredPanes())
-        .apply("GroupIntoPools", GroupIntoPools.with(options).withNumPools(1))
-        .apply("Tokenize", Tokenize.with(vocab, options))
-        .apply("PackSegments", PackSegments.with(options))
-        .apply("PairForNsp", PairForNsp.with(options))
-        .apply("Truncate", Truncate.with(options))
-        .apply("Mask", Mask.with(vocab, options))
+    Pools pools =
+        texts
+            .apply("ToDocuments", ParDo.of(new ToDocumentsFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), DocumentSource.coder()))
+            .apply(
+                "Window",
+                Window.<KV<String, DocumentSource>>into(FixedWindows.of(window))
+                    .triggering(
+                        AfterWatermark.pastEndOfWindow()
+                            .withEarlyFirings(AfterPane.elementCountAtLeast(windowDocuments))
+                            .withLateFirings(AfterPane.elementCountAtLeast(1)))
+                    .withAllowedLateness(allowedLateness)
+                    // After an early pane, the window's end would otherwise fire an empty one.
+                    .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
+                    .discardingFiredPanes())
+            .apply("GroupIntoPools", GroupIntoPools.with(options).withNumPools(1));
+    return PretrainingData.instances(pools, vocab, options)
         .apply("WriteWindows", WriteWindows.to(output));
   }
 

@@ -177,12 +177,8 @@ public final class ReadDocuments
                     KV.of(
                         ContentId.of(sentences),
                         DocumentSource.text(String.join("\n", sentences)))));
-    int from = 0;
-    while (from <= text.length()) {
-      int nl = text.indexOf('\n', from);
-      int to = nl < 0 ? text.length() : nl;
-      splitter.line(text.substring(from, to), 0, 0);
-      from = to + 1;
+    for (String line : text.split("\n", -1)) {
+      splitter.line(line, 0, 0);
     }
     splitter.endDocument();
     return documents;
